@@ -161,15 +161,14 @@ public final class RecordAssembler {
       int lineLen = nl - i;
       long lineEnd = position + lineLen + 1;
       if (carryLen > 0) {
-        int take = Math.min(lineLen, maxLineBytes - carryLen);
-        if (take < lineLen) {
-          take = cutPoint(buf, i, take);
-          ensureCarry(carryLen + take);
-          System.arraycopy(buf, i, carry, carryLen, take);
-          carryLen += take;
+        int room = maxLineBytes - carryLen;
+        if (room < lineLen) {
+          long lineStart = carryStart;
+          int before = carryLen;
+          fillCarryTruncated(buf, i, room);
           metrics.linesTruncated.increment();
-          metrics.bytesSkipped.add(lineLen - take);
-          processLine(carry, 0, carryLen, carryStart, lineEnd, LogRecord.TRUNCATED, readTime, out);
+          metrics.bytesSkipped.add(before + lineLen - carryLen);
+          processLine(carry, 0, carryLen, lineStart, lineEnd, LogRecord.TRUNCATED, readTime, out);
         } else {
           ensureCarry(carryLen + lineLen);
           System.arraycopy(buf, i, carry, carryLen, lineLen);
@@ -198,7 +197,7 @@ public final class RecordAssembler {
   public void flushStaleMerges(long nowNanos, long maxAgeNanos, List<LogRecord> out) {
     for (Partial p : partials) {
       if (p.active && nowNanos - p.sinceNanos >= maxAgeNanos) {
-        p.emit(out, 0);
+        p.emit(out, false);
       }
     }
   }
@@ -216,7 +215,7 @@ public final class RecordAssembler {
     skipping = false;
     for (Partial p : partials) {
       if (p.active) {
-        p.emit(out, 0);
+        p.emit(out, false);
       }
     }
   }
@@ -234,12 +233,10 @@ public final class RecordAssembler {
       return;
     }
     // The line is over the limit and its end is not in sight: emit what fits, skip the rest.
-    int take = cutPoint(buf, off, room);
-    ensureCarry(carryLen + take);
-    System.arraycopy(buf, off, carry, carryLen, take);
-    carryLen += take;
+    int before = carryLen;
+    fillCarryTruncated(buf, off, room);
     metrics.linesTruncated.increment();
-    metrics.bytesSkipped.add(len - take);
+    metrics.bytesSkipped.add(before + len - carryLen);
     long cutOffset = carryStart + carryLen;
     processLine(carry, 0, carryLen, carryStart, cutOffset, LogRecord.TRUNCATED, readTime, out);
     carryLen = 0;
@@ -254,6 +251,18 @@ public final class RecordAssembler {
     }
     int cut = Utf8.boundary(b, off, off + max) - off;
     return cut > 0 ? cut : max;
+  }
+
+  /**
+   * Appends {@code room} bytes of {@code buf} at {@code off} to the carry — the line goes on past
+   * them — then backs the carry's end up to a character boundary, which may lie in bytes carried
+   * earlier.
+   */
+  private void fillCarryTruncated(byte[] buf, int off, int room) {
+    ensureCarry(carryLen + room);
+    System.arraycopy(buf, off, carry, carryLen, room);
+    carryLen += room;
+    carryLen = Utf8.cutBefore(carry, carryLen, buf[off + room]);
   }
 
   private void ensureCarry(int needed) {
@@ -298,7 +307,7 @@ public final class RecordAssembler {
       p.append(line, start, end, flags, out);
     } else if (p.active) {
       p.append(line, start, end, flags, out);
-      p.emit(out, 0);
+      p.emit(out, false);
     } else {
       out.add(
           record(
@@ -372,21 +381,28 @@ public final class RecordAssembler {
       int o = l.off;
       int n = l.len;
       while (len + n > maxMergedBytes) {
-        int take = cutPoint(src, o, maxMergedBytes - len);
+        int take = maxMergedBytes - len;
         ensure(len + take);
         System.arraycopy(src, o, buf, len, take);
         len += take;
         o += take;
         n -= take;
+        // Fragments are cut at byte positions, so the character at the cut may have begun in
+        // bytes merged earlier: its start moves on to the next piece.
+        int keep = Utf8.cutBefore(buf, len, src[o]);
+        byte[] carried = Arrays.copyOfRange(buf, keep, len);
+        len = keep;
         metrics.mergedSplit.increment();
         // This piece ends where the overflowing fragment starts; its rest opens the next piece.
         end = fragStart;
-        emit(out, LogRecord.TRUNCATED);
+        emit(out, true);
         active = true;
         start = fragStart;
         sinceNanos = clock.nanoTime();
         flags = LogRecord.MERGED | LogRecord.TRUNCATED | lineFlags;
-        len = 0;
+        ensure(carried.length);
+        System.arraycopy(carried, 0, buf, 0, carried.length);
+        len = carried.length;
       }
       ensure(len + n);
       System.arraycopy(src, o, buf, len, n);
@@ -394,8 +410,10 @@ public final class RecordAssembler {
       end = fragEnd;
     }
 
-    void emit(List<LogRecord> out, int extraFlags) {
-      int l = trimCr(buf, 0, len);
+    /** Emits the merge; {@code piece} is true for a piece cut at the size cap (more follows). */
+    void emit(List<LogRecord> out, boolean piece) {
+      int l = piece ? len : trimCr(buf, 0, len);
+      int extraFlags = piece ? LogRecord.TRUNCATED : 0;
       out.add(record(stream, timestampNanos, buf, 0, l, start, end, flags | extraFlags));
       active = false;
       len = 0;

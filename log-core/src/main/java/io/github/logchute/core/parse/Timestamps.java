@@ -9,9 +9,9 @@ import java.time.Instant;
  * digits, trailing zeros dropped, {@code Z} or a numeric offset in the runtime's local zone) and
  * CRI-O's conmon (always 9 digits and a numeric offset) — and agrees with {@link
  * java.time.format.DateTimeFormatter#ISO_OFFSET_DATE_TIME} on everything else: {@code T}/{@code Z}
- * in either case, offsets {@code ±hh:mm} or {@code ±hh:mm:ss} up to 18 hours, strict calendar
- * ranges (no hour 24, no second 60). Times outside what a {@code long} of nanoseconds holds (years
- * 1678 to 2261) are rejected.
+ * in either case, offsets {@code ±hh}, {@code ±hh:mm} or {@code ±hh:mm:ss} up to 18 hours, strict
+ * calendar ranges (no hour 24, no second 60). Times outside what a {@code long} of nanoseconds
+ * holds (years 1678 to 2261) are rejected.
  */
 public final class Timestamps {
 
@@ -19,8 +19,8 @@ public final class Timestamps {
   public static final long INVALID = Long.MIN_VALUE;
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
-  private static final long MAX_SECONDS = Long.MAX_VALUE / NANOS_PER_SECOND - 1;
-  private static final long MIN_SECONDS = Long.MIN_VALUE / NANOS_PER_SECOND + 1;
+  private static final long MAX_SECONDS = Long.MAX_VALUE / NANOS_PER_SECOND;
+  private static final long MIN_SECONDS = Long.MIN_VALUE / NANOS_PER_SECOND - 1;
   private static final int[] POW10 = {
     1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1
   };
@@ -87,13 +87,13 @@ public final class Timestamps {
       i++;
     } else if (z == '+' || z == '-') {
       int rest = end - i;
-      if (rest != 6 && rest != 9) {
+      if (rest != 3 && rest != 6 && rest != 9) {
         return INVALID;
       }
       int oh = digits(b, i + 1, 2);
-      int om = digits(b, i + 4, 2);
+      int om = rest == 3 ? 0 : digits(b, i + 4, 2);
       int os = 0;
-      if (oh < 0 || om < 0 || b[i + 3] != ':' || om > 59) {
+      if (oh < 0 || om < 0 || om > 59 || (rest > 3 && b[i + 3] != ':')) {
         return INVALID;
       }
       if (rest == 9) {
@@ -121,7 +121,19 @@ public final class Timestamps {
     if (seconds > MAX_SECONDS || seconds < MIN_SECONDS) {
       return INVALID;
     }
-    return seconds * NANOS_PER_SECOND + nanos;
+    long result;
+    if (seconds >= 0) {
+      result = seconds * NANOS_PER_SECOND + nanos;
+      if (result < 0) {
+        return INVALID; // past 2262-04-11T23:47:16.854775807Z
+      }
+    } else {
+      result = (seconds + 1) * NANOS_PER_SECOND + (nanos - NANOS_PER_SECOND);
+      if (result >= 0) {
+        return INVALID; // before 1677-09-21T00:12:43.145224192Z
+      }
+    }
+    return result;
   }
 
   /**

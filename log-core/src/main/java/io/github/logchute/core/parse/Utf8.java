@@ -40,6 +40,23 @@ final class Utf8 {
   }
 
   /**
+   * Where to end {@code b[0, len)} so that no character is split, given that the byte after it
+   * would be {@code next}: {@code len} itself unless {@code next} is a continuation byte, else the
+   * index of the lead byte of the character it continues (found within the last three bytes).
+   */
+  static int cutBefore(byte[] b, int len, byte next) {
+    if ((next & 0xC0) != 0x80 || len == 0) {
+      return len;
+    }
+    int j = len - 1;
+    int min = Math.max(0, len - 3);
+    while (j > min && (b[j] & 0xC0) == 0x80) {
+      j--;
+    }
+    return (b[j] & 0xC0) == 0xC0 ? j : len;
+  }
+
+  /**
    * Length of the valid UTF-8 sequence starting at {@code b[i]} (1 to 4), or 0 if the bytes there
    * are not a valid, shortest-form, non-surrogate sequence ending before {@code end}.
    */
