@@ -1,0 +1,265 @@
+package io.github.logchute.core.pipeline;
+
+import io.github.logchute.core.Clock;
+import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.metrics.MetricsRegistry;
+import io.github.logchute.core.spi.RecordEmitter;
+import io.github.logchute.core.spi.Sink;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * Routes records from a {@link io.github.logchute.core.spi.Tailer} to every sink: bounded memory,
+ * batching, retries, splitting and end-to-end acknowledgement.
+ *
+ * <ul>
+ *   <li><b>Memory</b> is bounded by one budget in bytes ({@link Builder#maxQueuedBytes}, default 64
+ *       MiB) over every record admitted and not yet finished by all sinks — queued, in flight or
+ *       waiting for a retry. {@link #emit} blocks while it is spent: a slow or dead sink stops
+ *       reading, it never grows the heap.
+ *   <li><b>Fan-out</b>: every record goes to every sink; each sink has its own queue, batching
+ *       ({@link io.github.logchute.core.spi.SinkLimits}), in-flight bound and retries.
+ *   <li><b>Acknowledgement</b>: once every sink has finished with every record of an {@link #emit}
+ *       call — accepted, or rejected for good and counted — those records are passed to the
+ *       acknowledgement callback (the tailer's {@code acknowledge}), from the thread that finished
+ *       them.
+ * </ul>
+ *
+ * <p>Lifecycle: build, {@link #start}, {@link #emit} from the tailer's threads, {@link #close}.
+ */
+public final class Pipeline implements RecordEmitter, AutoCloseable {
+
+  /** Default byte budget: 64 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+
+  private static final Logger LOG = System.getLogger(Pipeline.class.getName());
+
+  private final ByteBudget budget;
+  private final List<SinkWorker> workers;
+  private final List<Thread> threads = new ArrayList<>();
+  private final Consumer<List<LogRecord>> acknowledge;
+  private volatile boolean closed;
+  private boolean started;
+
+  private Pipeline(Builder b) {
+    this.budget = new ByteBudget(b.maxQueuedBytes);
+    this.acknowledge = b.acknowledge;
+    List<SinkWorker> ws = new ArrayList<>();
+    for (Map.Entry<String, Sink> e : b.sinks.entrySet()) {
+      ws.add(
+          new SinkWorker(
+              e.getKey(), e.getValue(), b.retry, b.clock, b.random, b.metrics, this::finished));
+    }
+    this.workers = List.copyOf(ws);
+    b.metrics.gauge(
+        "logchute_pipeline_queued_bytes",
+        "Bytes of records admitted and not yet finished by every sink.",
+        budget::used);
+    b.metrics.gauge(
+        "logchute_pipeline_queued_bytes_peak",
+        "Highest value of logchute_pipeline_queued_bytes since start.",
+        budget::peak);
+    b.metrics.gauge(
+        "logchute_pipeline_capacity_bytes", "The byte budget (maxQueuedBytes).", budget::capacity);
+    b.metrics.gauge(
+        "logchute_pipeline_emit_waits",
+        "Times reading paused because the byte budget was spent (backpressure).",
+        budget::waits);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts one batching thread per sink. */
+  public synchronized Pipeline start() {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    started = true;
+    for (SinkWorker w : workers) {
+      Thread t = new Thread(w, "logchute-sink-" + w.name);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    return this;
+  }
+
+  @Override
+  public void emit(List<LogRecord> records) throws InterruptedException {
+    if (records.isEmpty()) {
+      return;
+    }
+    if (closed) {
+      throw new IllegalStateException("pipeline is closed");
+    }
+    LogRecord[] copy = records.toArray(new LogRecord[0]);
+    long bytes = 0;
+    for (LogRecord r : copy) {
+      bytes += r.sizeEstimate();
+    }
+    budget.acquire(bytes);
+    Chunk chunk = new Chunk(copy, bytes, workers.size());
+    if (workers.isEmpty()) {
+      finishChunk(chunk);
+      return;
+    }
+    for (SinkWorker w : workers) {
+      w.enqueue(chunk);
+    }
+  }
+
+  private void finished(Batch batch) {
+    Chunk[] owners = batch.owners;
+    int i = 0;
+    while (i < owners.length) {
+      Chunk c = owners[i];
+      int n = 1;
+      while (i + n < owners.length && owners[i + n] == c) {
+        n++;
+      }
+      if (c.done(n)) {
+        finishChunk(c);
+      }
+      i += n;
+    }
+  }
+
+  private void finishChunk(Chunk c) {
+    budget.release(c.bytes);
+    try {
+      acknowledge.accept(c.asList());
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "acknowledgement callback failed", e);
+    }
+  }
+
+  /** Bytes admitted and not yet finished by every sink. */
+  public long queuedBytes() {
+    return budget.used();
+  }
+
+  /**
+   * Sends what is queued without waiting for linger, waits until every sink has finished every
+   * record or {@code deadline} passes, then stops the threads and closes the sinks. Records not
+   * finished by then are not acknowledged (a tailer reads them again at its next start). Call after
+   * the tailer has stopped reading.
+   *
+   * @return true if everything admitted was finished
+   */
+  public boolean close(Duration deadline) {
+    closed = true;
+    for (SinkWorker w : workers) {
+      w.drain();
+    }
+    boolean done;
+    try {
+      done = budget.awaitEmpty(deadline.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      done = false;
+    }
+    if (!done) {
+      LOG.log(
+          Level.WARNING,
+          "pipeline closed with {0} bytes unacknowledged; they are read again at the next start",
+          budget.used());
+    }
+    for (SinkWorker w : workers) {
+      w.stop();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (SinkWorker w : workers) {
+      try {
+        w.sink().close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "closing sink " + w.name + " failed", e);
+      }
+    }
+    return done;
+  }
+
+  /** {@link #close(Duration)} with a 30 second deadline. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  /** Builds a {@link Pipeline}. */
+  public static final class Builder {
+    private final Map<String, Sink> sinks = new LinkedHashMap<>();
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private Consumer<List<LogRecord>> acknowledge = records -> {};
+    private MetricsRegistry metrics = new MetricsRegistry();
+    private Clock clock = Clock.system();
+    private RandomGenerator random = ThreadLocalRandom.current();
+
+    private Builder() {}
+
+    /** Adds a sink under {@code name} (used in metrics and logs); names are unique. */
+    public Builder sink(String name, Sink sink) {
+      Objects.requireNonNull(sink, "sink");
+      if (sinks.putIfAbsent(Objects.requireNonNull(name, "name"), sink) != null) {
+        throw new IllegalArgumentException("two sinks are named '" + name + "'");
+      }
+      return this;
+    }
+
+    /** The byte budget over all records in the pipeline; at least 1 KiB. */
+    public Builder maxQueuedBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxQueuedBytes must be >= 1024, was " + bytes);
+      }
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy policy) {
+      this.retry = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Receives records every sink has finished with (typically {@code tailer::acknowledge}). */
+    public Builder acknowledgeTo(Consumer<List<LogRecord>> callback) {
+      this.acknowledge = Objects.requireNonNull(callback, "callback");
+      return this;
+    }
+
+    public Builder metrics(MetricsRegistry registry) {
+      this.metrics = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c, "clock");
+      return this;
+    }
+
+    /** The source of retry jitter. */
+    public Builder random(RandomGenerator r) {
+      this.random = Objects.requireNonNull(r, "random");
+      return this;
+    }
+
+    public Pipeline build() {
+      return new Pipeline(this);
+    }
+  }
+}
