@@ -1,0 +1,757 @@
+package io.github.logchute.core.tail;
+
+import io.github.logchute.core.Clock;
+import io.github.logchute.core.FileIdentity;
+import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.LogSource;
+import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.checkpoint.CheckpointStore;
+import io.github.logchute.core.checkpoint.FileCheckpoint;
+import io.github.logchute.core.metrics.MetricsRegistry;
+import io.github.logchute.core.parse.DecodeMetrics;
+import io.github.logchute.core.parse.RecordAssembler;
+import io.github.logchute.core.spi.RecordEmitter;
+import io.github.logchute.core.spi.Tailer;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The default {@link Tailer}: reads container log files found by glob, follows them through
+ * rotation, and keeps checkpoints so that a restart resumes where delivery stopped.
+ *
+ * <ul>
+ *   <li><b>Discovery</b> every {@code refreshInterval}: new files are opened (from their beginning,
+ *       or — at the very first start without a checkpoint file — per {@link StartAt}); a path whose
+ *       file changed identity (rename + create, the kubelet's rotation) keeps the old file open and
+ *       drains it; a path that disappeared is drained too.
+ *   <li><b>Reading</b> on one thread, a buffer per file per turn, so a busy container cannot starve
+ *       a quiet one. A file shorter than the read position was truncated: it is counted and read
+ *       again from 0.
+ *   <li><b>Checkpoints</b> every {@code checkpointInterval} and at {@link #close}: per file, the
+ *       first byte not acknowledged by every sink (never inside a line or a merge still being
+ *       assembled), with a fingerprint of the first 1 KiB and a hash of the 256 bytes before the
+ *       offset, so a reused inode or a rewritten file is not mistaken for the saved one.
+ * </ul>
+ */
+public final class FileTailer implements Tailer {
+
+  private static final Logger LOG = System.getLogger(FileTailer.class.getName());
+  private static final RateLimitedLogger RATE_LIMITED =
+      RateLimitedLogger.every10Seconds(FileTailer.class.getName());
+
+  private final TailerConfig config;
+  private final Clock clock;
+  private final TailMetrics metrics;
+  private final DecodeMetrics decodeMetrics;
+  private final Discovery discovery;
+  private final CheckpointStore store;
+
+  private final Map<Path, TrackedFile> byPath = new ConcurrentHashMap<>();
+  private final Map<LogSource, TrackedFile> bySource = new ConcurrentHashMap<>();
+  private final List<TrackedFile> files = new CopyOnWriteArrayList<>();
+  private final Map<LogRecord, TrackedFile.Mark> marksByFirst = new ConcurrentHashMap<>();
+  private final Map<String, List<FileCheckpoint>> saved = new HashMap<>();
+  private boolean freshStart;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private boolean reading;
+  private boolean watching;
+  private boolean inEmit;
+  private Thread reader;
+  private Thread watcher;
+  private RecordEmitter emitter;
+
+  /**
+   * @param config settings
+   * @param metrics where the tailer's and the decoders' counters go
+   * @param clock time source
+   * @throws IOException if the data directory cannot be created
+   */
+  public FileTailer(TailerConfig config, MetricsRegistry metrics, Clock clock) throws IOException {
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.metrics = new TailMetrics(metrics);
+    this.decodeMetrics = DecodeMetrics.register(metrics);
+    this.discovery = new Discovery(config.include(), config.exclude(), FileSystems.getDefault());
+    this.store = new CheckpointStore(config.dataDir(), metrics);
+    metrics.gauge("logchute_files_tracked", "Files open for reading.", () -> files.size());
+    metrics.gauge(
+        "logchute_checkpoint_lag_bytes",
+        "Bytes read but not yet acknowledged by every sink, over all files.",
+        this::lagBytes);
+  }
+
+  @Override
+  public void start(RecordEmitter emitter) {
+    lock.lock();
+    try {
+      if (this.emitter != null) {
+        throw new IllegalStateException("already started");
+      }
+      this.emitter = Objects.requireNonNull(emitter, "emitter");
+      reading = true;
+      watching = true;
+    } finally {
+      lock.unlock();
+    }
+    CheckpointStore.Loaded loaded = store.load();
+    freshStart = !loaded.existed();
+    for (FileCheckpoint c : loaded.files()) {
+      saved.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
+    }
+    scanSafely(true);
+    recoverUnmatchedCheckpoints();
+    reader = new Thread(this::readLoop, "logchute-tail-reader");
+    watcher = new Thread(this::watchLoop, "logchute-tail-watcher");
+    reader.setDaemon(true);
+    watcher.setDaemon(true);
+    reader.start();
+    watcher.start();
+  }
+
+  // ---------------------------------------------------------------- discovery (watcher thread)
+
+  private void watchLoop() {
+    long nextCheckpoint = clock.nanoTime() + config.checkpointInterval().toNanos();
+    while (true) {
+      lock.lock();
+      try {
+        if (!watching) {
+          return;
+        }
+        wake.awaitNanos(config.refreshInterval().toNanos());
+        if (!watching) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        lock.unlock();
+      }
+      scanSafely(false);
+      pruneReleased();
+      if (clock.nanoTime() - nextCheckpoint >= 0) {
+        saveCheckpoint();
+        nextCheckpoint = clock.nanoTime() + config.checkpointInterval().toNanos();
+      }
+    }
+  }
+
+  private void scanSafely(boolean initial) {
+    try {
+      scan(initial);
+    } catch (IOException | RuntimeException e) {
+      RATE_LIMITED.log(Level.WARNING, "scanning for log files failed: {0}", e.toString());
+    }
+  }
+
+  private void scan(boolean initial) throws IOException {
+    Set<Path> found = discovery.scan();
+    boolean added = false;
+    for (Path p : found) {
+      FileIdentity id;
+      try {
+        id = FileIdentity.of(p);
+      } catch (IOException e) {
+        continue; // vanished since the scan, or a dangling link
+      }
+      TrackedFile current = byPath.get(p);
+      if (current != null && current.identity.equals(id)) {
+        continue;
+      }
+      if (current == null && tooOld(p)) {
+        continue;
+      }
+      TrackedFile f = open(p, id, initial, current);
+      if (f == null) {
+        continue;
+      }
+      if (current != null) {
+        metrics.rotations.increment();
+        markRotated(current);
+        recoverSkippedRotations(p, current);
+      }
+      track(f);
+      added = true;
+    }
+    for (Map.Entry<Path, TrackedFile> e : byPath.entrySet()) {
+      if (!found.contains(e.getKey()) && byPath.remove(e.getKey(), e.getValue())) {
+        markRotated(e.getValue()); // deleted (or excluded now): drain, then let go
+      }
+    }
+    if (added) {
+      signal();
+    }
+  }
+
+  private void track(TrackedFile f) {
+    if (!f.rotated) {
+      byPath.put(f.path, f);
+    }
+    bySource.put(f.source, f);
+    files.add(f);
+  }
+
+  private void markRotated(TrackedFile f) {
+    if (!f.rotated) {
+      f.rotatedAtNanos = clock.nanoTime();
+      f.rotated = true;
+    }
+  }
+
+  private boolean tooOld(Path p) {
+    if (config.ignoreOlder().isZero()) {
+      return false;
+    }
+    try {
+      long age = clock.epochNanos() / 1_000_000 - Files.getLastModifiedTime(p).toMillis();
+      return age > config.ignoreOlder().toMillis();
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** Opens a file found at {@code p}; null if it cannot be opened now (retried next scan). */
+  private TrackedFile open(Path p, FileIdentity id, boolean initial, TrackedFile previous) {
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(p, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (AccessDeniedException e) {
+      metrics.unreadable.increment();
+      RATE_LIMITED.log(Level.WARNING, "{0}: permission denied; will retry", p);
+      return null;
+    } catch (IOException e) {
+      metrics.unreadable.increment();
+      RATE_LIMITED.log(Level.WARNING, "{0}: cannot be opened ({1}); will retry", p, e.toString());
+      return null;
+    }
+    try {
+      if (!FileIdentity.of(p).equals(id)) {
+        ch.close(); // replaced between the scan and the open: the next scan sees the new file
+        return null;
+      }
+      long start = startOffset(p, id, ch, initial && previous == null);
+      return newTracked(p, id, ch, start);
+    } catch (IOException e) {
+      closeQuietly(ch);
+      return null;
+    }
+  }
+
+  private TrackedFile newTracked(Path p, FileIdentity id, FileChannel ch, long start) {
+    LogSource source = LogSource.of(p, id);
+    RecordAssembler a =
+        new RecordAssembler(
+            source, config.format(), start, config.decodeOptions(), decodeMetrics, clock);
+    metrics.filesOpened.increment();
+    return new TrackedFile(p, source, id, ch, a, clock.epochNanos() / 1_000_000);
+  }
+
+  private long startOffset(Path p, FileIdentity id, FileChannel ch, boolean initial)
+      throws IOException {
+    FileCheckpoint cp = takeSaved(p.toString(), id);
+    long size = ch.size();
+    if (cp != null) {
+      if (matches(cp, ch, size)) {
+        metrics.resumed.increment();
+        return cp.offset();
+      }
+      metrics.checkpointMismatch.increment();
+      LOG.log(
+          Level.WARNING,
+          "{0}: saved position {1} does not match the file any more (inode reused or file"
+              + " rewritten); reading it from the beginning",
+          p,
+          cp.offset());
+      return 0;
+    }
+    if (initial && freshStart && config.startAt() == StartAt.END) {
+      return lineAlignedEnd(ch, size);
+    }
+    return 0;
+  }
+
+  private FileCheckpoint takeSaved(String path, FileIdentity id) {
+    List<FileCheckpoint> list = saved.get(path);
+    if (list == null) {
+      return null;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      FileCheckpoint c = list.get(i);
+      if (c.device() == id.device() && c.inode() == id.inode()) {
+        list.remove(i);
+        if (list.isEmpty()) {
+          saved.remove(path);
+        }
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static boolean matches(FileCheckpoint cp, FileChannel ch, long size) throws IOException {
+    if (size < cp.offset() || size < cp.fingerprintLength()) {
+      return false;
+    }
+    if (cp.fingerprintLength() > 0
+        && Fingerprints.crc(ch, 0, cp.fingerprintLength()) != cp.fingerprint()) {
+      return false;
+    }
+    return cp.tailLength() == 0
+        || Fingerprints.crc(ch, cp.offset() - cp.tailLength(), cp.tailLength()) == cp.tailHash();
+  }
+
+  /** The end of the last complete line, so that reading does not begin in the middle of one. */
+  private static long lineAlignedEnd(FileChannel ch, long size) throws IOException {
+    int back = (int) Math.min(size, 64 * 1024);
+    if (back == 0) {
+      return 0;
+    }
+    ByteBuffer b = ByteBuffer.allocate(back);
+    while (b.hasRemaining() && ch.read(b, size - back + b.position()) > 0) {
+      // fill
+    }
+    for (int i = b.position() - 1; i >= 0; i--) {
+      if (b.get(i) == '\n') {
+        return size - back + i + 1;
+      }
+    }
+    return size;
+  }
+
+  /**
+   * Checkpoints saved for a path whose live file is another one now: the file was rotated while
+   * logchute was down. It is looked for beside the live file (same inode, renamed {@code
+   * <name>.<timestamp>}) and drained from its saved position; if it cannot be found, the possible
+   * loss is counted and logged.
+   */
+  private void recoverUnmatchedCheckpoints() {
+    for (Map.Entry<String, List<FileCheckpoint>> e : saved.entrySet()) {
+      for (FileCheckpoint cp : e.getValue()) {
+        if (!resumeRotated(Path.of(e.getKey()), cp)) {
+          metrics.unresumed.increment();
+          LOG.log(
+              Level.WARNING,
+              "{0} (inode {1}): saved at offset {2} but not found again (rotated and compressed,"
+                  + " or deleted, while logchute was down); lines after that offset may be lost",
+              e.getKey(),
+              cp.inode(),
+              cp.offset());
+        }
+      }
+    }
+    saved.clear();
+  }
+
+  private boolean resumeRotated(Path link, FileCheckpoint cp) {
+    for (Path sibling : rotatedSiblings(link)) {
+      try {
+        FileIdentity id = FileIdentity.of(sibling);
+        if (id.device() != cp.device() || id.inode() != cp.inode()) {
+          continue;
+        }
+        FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
+        if (!matches(cp, ch, ch.size())) {
+          closeQuietly(ch);
+          return false;
+        }
+        TrackedFile f = newTracked(link, id, ch, cp.offset());
+        markRotated(f);
+        metrics.resumed.increment();
+        metrics.rotatedPickedUp.increment();
+        track(f);
+        return true;
+      } catch (IOException ex) {
+        // gone meanwhile; keep looking
+      }
+    }
+    return false;
+  }
+
+  /**
+   * After a rotation of {@code link} was seen, files rotated in between two scans (written, renamed
+   * and replaced before the scan noticed them) lie beside the live file with identities never seen;
+   * they were written after {@code previous} was opened. They are read from their start.
+   */
+  private void recoverSkippedRotations(Path link, TrackedFile previous) {
+    Set<FileIdentity> known = new HashSet<>();
+    for (TrackedFile f : files) {
+      known.add(f.identity);
+    }
+    for (Path sibling : rotatedSiblings(link)) {
+      try {
+        FileIdentity id = FileIdentity.of(sibling);
+        if (known.contains(id)
+            || Files.getLastModifiedTime(sibling).toMillis() <= previous.openedAtMillis) {
+          continue;
+        }
+        FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
+        TrackedFile f = newTracked(link, id, ch, 0);
+        markRotated(f);
+        metrics.rotatedPickedUp.increment();
+        track(f);
+      } catch (IOException e) {
+        // compressed or deleted meanwhile
+      }
+    }
+  }
+
+  /** Uncompressed rotated files beside the target of {@code link}: {@code <name>.<suffix>}. */
+  private static List<Path> rotatedSiblings(Path link) {
+    List<Path> out = new ArrayList<>();
+    Path real;
+    try {
+      real = link.toRealPath();
+    } catch (IOException e) {
+      return out;
+    }
+    Path dir = real.getParent();
+    String prefix = real.getFileName() + ".";
+    try (var entries =
+        Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (!name.endsWith(".gz") && !name.endsWith(".tmp") && Files.isRegularFile(p)) {
+          out.add(p);
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private void pruneReleased() {
+    for (TrackedFile f : files) {
+      if (f.released && f.fullyAcknowledged()) {
+        files.remove(f);
+        bySource.remove(f.source, f);
+        f.closeChannel();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reading (reader thread)
+
+  private void readLoop() {
+    ByteBuffer buf = ByteBuffer.allocate(config.readBufferBytes());
+    List<LogRecord> out = new ArrayList<>();
+    long mergeTimeout = config.mergeTimeout().toNanos();
+    long rotateWait = config.rotateWait().toNanos();
+    try {
+      while (isReading()) {
+        boolean progressed = false;
+        for (TrackedFile f : files) {
+          if (!isReading()) {
+            return;
+          }
+          if (!f.released) {
+            progressed |= readOnce(f, buf, out, mergeTimeout, rotateWait);
+          }
+        }
+        if (!progressed) {
+          lock.lock();
+          try {
+            if (reading) {
+              wake.awaitNanos(config.pollInterval().toNanos());
+            }
+          } finally {
+            lock.unlock();
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      // stopReading() interrupted a blocked emit
+    }
+  }
+
+  private boolean readOnce(
+      TrackedFile f, ByteBuffer buf, List<LogRecord> out, long mergeTimeout, long rotateWait)
+      throws InterruptedException {
+    long now = clock.nanoTime();
+    out.clear();
+    try {
+      buf.clear();
+      int n = f.channel.read(buf, f.assembler.position());
+      if (n > 0) {
+        metrics.bytesRead.add(n);
+        f.assembler.feed(buf.array(), 0, n, out);
+        f.eofSinceNanos = -1;
+        updateFingerprint(f);
+      } else {
+        long size = f.channel.size();
+        if (size < f.assembler.position()) {
+          truncated(f, size);
+          return true;
+        }
+        if (f.eofSinceNanos < 0) {
+          f.eofSinceNanos = now;
+        }
+        f.assembler.flushStaleMerges(now, mergeTimeout, out);
+        if (f.rotated && now - Math.max(f.eofSinceNanos, f.rotatedAtNanos) >= rotateWait) {
+          f.assembler.finish(out);
+          emit(f, out);
+          f.released = true;
+          metrics.filesReleased.increment();
+          return true;
+        }
+      }
+      emit(f, out);
+      return n > 0;
+    } catch (ClosedChannelException e) {
+      f.released = true;
+      return false;
+    } catch (IOException e) {
+      metrics.readErrors.increment();
+      RATE_LIMITED.log(Level.WARNING, "{0}: read failed: {1}", f.path, e.toString());
+      return false;
+    }
+  }
+
+  private void truncated(TrackedFile f, long size) throws InterruptedException {
+    metrics.truncations.increment();
+    long lostFrom = f.assembler.position();
+    LOG.log(
+        Level.WARNING,
+        "{0}: file is now {1} bytes, shorter than the read position {2}: truncated (copytruncate?);"
+            + " reading it again from the beginning",
+        f.path,
+        size,
+        lostFrom);
+    List<LogRecord> out = new ArrayList<>();
+    f.assembler.finish(out);
+    emit(f, out);
+    f.assembler =
+        new RecordAssembler(
+            f.source, config.format(), 0, config.decodeOptions(), decodeMetrics, clock);
+    f.fingerprint = TrackedFile.Fingerprint.NONE;
+    f.safeOffset = 0;
+    f.eofSinceNanos = -1;
+  }
+
+  private void updateFingerprint(TrackedFile f) throws IOException {
+    TrackedFile.Fingerprint fp = f.fingerprint;
+    if (fp.length() >= Fingerprints.HEAD_BYTES) {
+      return;
+    }
+    int len = (int) Math.min(Fingerprints.HEAD_BYTES, f.assembler.position());
+    if (len > fp.length()) {
+      long crc = Fingerprints.crc(f.channel, 0, len);
+      if (crc >= 0) {
+        f.fingerprint = new TrackedFile.Fingerprint(len, crc);
+      }
+    }
+  }
+
+  /** Registers and hands over what {@code out} holds; blocks under backpressure. */
+  private void emit(TrackedFile f, List<LogRecord> out) throws InterruptedException {
+    if (out.isEmpty()) {
+      f.safeOffset = f.assembler.safeOffset();
+      return;
+    }
+    LogRecord[] records = out.toArray(new LogRecord[0]);
+    TrackedFile.Mark mark = f.register(records);
+    marksByFirst.put(records[0], mark);
+    f.safeOffset = f.assembler.safeOffset();
+    lock.lock();
+    try {
+      if (!reading) {
+        throw new InterruptedException("stopped");
+      }
+      inEmit = true;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      emitter.emit(out);
+    } finally {
+      lock.lock();
+      try {
+        inEmit = false;
+      } finally {
+        lock.unlock();
+      }
+      out.clear();
+    }
+  }
+
+  private boolean isReading() {
+    lock.lock();
+    try {
+      return reading;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- acknowledgement
+
+  @Override
+  public void acknowledge(List<LogRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    TrackedFile.Mark m = marksByFirst.get(records.get(0));
+    if (m != null
+        && m.records.length == records.size()
+        && m.records[m.records.length - 1] == records.get(records.size() - 1)) {
+      marksByFirst.remove(records.get(0), m);
+      m.file.acknowledge(m);
+      return;
+    }
+    for (LogRecord r : records) {
+      TrackedFile f = bySource.get(r.source());
+      if (f != null) {
+        TrackedFile.Mark done = f.acknowledge(r);
+        if (done != null) {
+          marksByFirst.remove(done.records[0], done);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  private long lagBytes() {
+    long lag = 0;
+    for (TrackedFile f : files) {
+      lag += Math.max(0, f.safeOffset - f.committed());
+    }
+    return lag;
+  }
+
+  private synchronized void saveCheckpoint() {
+    List<FileCheckpoint> entries = new ArrayList<>();
+    long now = clock.epochNanos() / 1_000_000;
+    for (TrackedFile f : files) {
+      if (f.released && f.fullyAcknowledged()) {
+        continue; // finished for good: pruned
+      }
+      long offset = f.committed();
+      int tailLen = (int) Math.min(Fingerprints.TAIL_BYTES, offset);
+      long tail = 0;
+      TrackedFile.Fingerprint fp = f.fingerprint;
+      try {
+        if (tailLen > 0) {
+          tail = Fingerprints.crc(f.channel, offset - tailLen, tailLen);
+        }
+      } catch (IOException e) {
+        continue; // channel closed under us: its entry would be wrong, leave it out this round
+      }
+      if (tail < 0) {
+        continue;
+      }
+      entries.add(
+          new FileCheckpoint(
+              f.path.toString(),
+              f.identity.device(),
+              f.identity.inode(),
+              offset,
+              fp.length(),
+              fp.crc(),
+              tailLen,
+              tail,
+              now));
+    }
+    try {
+      store.save(entries);
+    } catch (IOException e) {
+      RATE_LIMITED.log(
+          Level.ERROR, "saving checkpoints to {0} failed: {1}", store.path(), e.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void stopReading() {
+    Thread r;
+    lock.lock();
+    try {
+      reading = false;
+      wake.signalAll();
+      if (inEmit && reader != null) {
+        reader.interrupt();
+      }
+      r = reader;
+    } finally {
+      lock.unlock();
+    }
+    if (r != null) {
+      try {
+        r.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stopReading();
+    Thread w;
+    lock.lock();
+    try {
+      watching = false;
+      wake.signalAll();
+      w = watcher;
+    } finally {
+      lock.unlock();
+    }
+    if (w != null) {
+      try {
+        w.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (emitter != null) {
+      saveCheckpoint();
+    }
+    for (TrackedFile f : files) {
+      f.closeChannel();
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+}

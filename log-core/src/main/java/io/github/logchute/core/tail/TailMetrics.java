@@ -1,0 +1,58 @@
+package io.github.logchute.core.tail;
+
+import io.github.logchute.core.metrics.Counter;
+import io.github.logchute.core.metrics.MetricsRegistry;
+
+/** The tailer's counters. */
+final class TailMetrics {
+  final Counter filesOpened;
+  final Counter filesReleased;
+  final Counter rotations;
+  final Counter truncations;
+  final Counter unreadable;
+  final Counter readErrors;
+  final Counter bytesRead;
+  final Counter resumed;
+  final Counter checkpointMismatch;
+  final Counter unresumed;
+  final Counter rotatedPickedUp;
+
+  TailMetrics(MetricsRegistry r) {
+    filesOpened = r.counter("logchute_files_opened_total", "Log files opened for reading.");
+    filesReleased =
+        r.counter(
+            "logchute_files_released_total",
+            "Rotated or deleted files read to their end and let go.");
+    rotations =
+        r.counter(
+            "logchute_rotations_total",
+            "Files replaced under their path (rename and create, or re-creation).");
+    truncations =
+        r.counter(
+            "logchute_truncations_total",
+            "Files found shorter than the read position (truncated or copytruncated); read again"
+                + " from 0.");
+    unreadable =
+        r.counter(
+            "logchute_files_unreadable_total",
+            "Attempts to open a matching file that failed (permissions, I/O); retried at the next"
+                + " scan.");
+    readErrors = r.counter("logchute_read_errors_total", "Failed reads of open files.");
+    bytesRead = r.counter("logchute_bytes_read_total", "Bytes read from log files.");
+    resumed =
+        r.counter("logchute_checkpoints_resumed_total", "Files resumed at a saved checkpoint.");
+    checkpointMismatch =
+        r.counter(
+            "logchute_checkpoints_mismatched_total",
+            "Saved checkpoints whose file no longer matches (inode reused, rewritten); read from 0.");
+    unresumed =
+        r.counter(
+            "logchute_checkpoints_unresumed_total",
+            "Saved checkpoints of files that could not be found again at start: possible loss.");
+    rotatedPickedUp =
+        r.counter(
+            "logchute_rotated_files_recovered_total",
+            "Rotated files found beside a live file and read (after a restart or a missed"
+                + " rotation).");
+  }
+}

@@ -1,0 +1,93 @@
+package io.github.logchute.core.tail;
+
+import io.github.logchute.core.Await;
+import io.github.logchute.core.Clock;
+import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.metrics.MetricsRegistry;
+import io.github.logchute.core.pipeline.Pipeline;
+import io.github.logchute.core.pipeline.RetryPolicy;
+import io.github.logchute.core.spi.InMemorySink;
+import io.github.logchute.core.spi.SinkLimits;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** A running FileTailer + Pipeline into an in-memory sink, with test-speed intervals. */
+final class TailHarness implements AutoCloseable {
+
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  final MetricsRegistry metrics = new MetricsRegistry();
+  final InMemorySink sink;
+  final FileTailer tailer;
+  final Pipeline pipeline;
+  private boolean closed;
+
+  TailHarness(Path dataDir, String glob, UnaryOperator<TailerConfig.Builder> tweak)
+      throws IOException {
+    this(
+        dataDir,
+        glob,
+        tweak,
+        new InMemorySink(new SinkLimits(500, 1 << 20, Duration.ofMillis(5), 2)),
+        64L << 20);
+  }
+
+  TailHarness(
+      Path dataDir,
+      String glob,
+      UnaryOperator<TailerConfig.Builder> tweak,
+      InMemorySink sink,
+      long maxQueuedBytes)
+      throws IOException {
+    this.sink = sink;
+    TailerConfig config =
+        tweak
+            .apply(
+                TailerConfig.builder()
+                    .include(List.of(glob))
+                    .dataDir(dataDir)
+                    .refreshInterval(Duration.ofMillis(20))
+                    .pollInterval(Duration.ofMillis(5))
+                    .checkpointInterval(Duration.ofMillis(50))
+                    .rotateWait(Duration.ofMillis(200))
+                    .startAt(StartAt.BEGINNING))
+            .build();
+    tailer = new FileTailer(config, metrics, Clock.system());
+    pipeline =
+        Pipeline.builder()
+            .sink("memory", sink)
+            .metrics(metrics)
+            .maxQueuedBytes(maxQueuedBytes)
+            .retry(new RetryPolicy(Duration.ofMillis(2), Duration.ofMillis(20)))
+            .acknowledgeTo(tailer::acknowledge)
+            .build()
+            .start();
+    tailer.start(pipeline);
+  }
+
+  List<String> messages() {
+    return sink.records().stream().map(LogRecord::messageText).toList();
+  }
+
+  void awaitMessages(int n) {
+    Await.until(
+        "at least " + n + " records delivered", WAIT, () -> sink.records().size(), c -> c >= n);
+  }
+
+  long metric(String name) {
+    return metrics.sum(name);
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      tailer.stopReading();
+      pipeline.close(Duration.ofSeconds(10));
+      tailer.close();
+    }
+  }
+}
