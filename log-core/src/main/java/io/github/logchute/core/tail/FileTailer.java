@@ -134,14 +134,17 @@ public final class FileTailer implements Tailer {
   // ---------------------------------------------------------------- discovery (watcher thread)
 
   private void watchLoop() {
-    long nextCheckpoint = clock.nanoTime() + config.checkpointInterval().toNanos();
+    long refresh = config.refreshInterval().toNanos();
+    long interval = config.checkpointInterval().toNanos();
+    long nextScan = clock.nanoTime() + refresh;
+    long nextCheckpoint = clock.nanoTime() + interval;
     while (true) {
       lock.lock();
       try {
-        if (!watching) {
-          return;
+        long wait = Math.min(nextScan, nextCheckpoint) - clock.nanoTime();
+        if (watching && wait > 0) {
+          wake.awaitNanos(wait);
         }
-        wake.awaitNanos(config.refreshInterval().toNanos());
         if (!watching) {
           return;
         }
@@ -150,11 +153,15 @@ public final class FileTailer implements Tailer {
       } finally {
         lock.unlock();
       }
-      scanSafely(false);
-      pruneReleased();
-      if (clock.nanoTime() - nextCheckpoint >= 0) {
+      long now = clock.nanoTime();
+      if (now - nextScan >= 0) {
+        scanSafely(false);
+        pruneReleased();
+        nextScan = clock.nanoTime() + refresh;
+      }
+      if (now - nextCheckpoint >= 0) {
         saveCheckpoint();
-        nextCheckpoint = clock.nanoTime() + config.checkpointInterval().toNanos();
+        nextCheckpoint = clock.nanoTime() + interval;
       }
     }
   }

@@ -1,0 +1,69 @@
+package io.github.logchute.examples;
+
+import io.github.logchute.core.Await;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The agent as a real child JVM, on this test's class path (so test sink plugins are there). */
+final class AgentProcess implements AutoCloseable {
+
+  final Process process;
+  final Path stdout;
+  final Path stderr;
+
+  AgentProcess(Path workDir, String name, List<String> args, Map<String, String> env)
+      throws IOException {
+    stdout = workDir.resolve(name + ".stdout");
+    stderr = workDir.resolve(name + ".stderr");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Agent.class.getName());
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.startsWith("LOGCHUTE_"));
+    pb.environment().putAll(env);
+    pb.redirectOutput(stdout.toFile());
+    pb.redirectError(stderr.toFile());
+    process = pb.start();
+  }
+
+  List<String> stdoutLines() throws IOException {
+    return Files.readAllLines(stdout);
+  }
+
+  String stderrText() throws IOException {
+    return Files.readString(stderr);
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM, and wait for the exit. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    Await.until("agent exited after SIGTERM", timeout, () -> !process.isAlive());
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

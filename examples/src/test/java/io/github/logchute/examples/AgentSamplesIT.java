@@ -1,0 +1,125 @@
+package io.github.logchute.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.github.logchute.core.Await;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's run command, as a child JVM: the shipped samples into the console sink. */
+class AgentSamplesIT {
+
+  private static final Path SAMPLES = Path.of("sample-logs", "containers");
+
+  @TempDir Path work;
+
+  @Test
+  void printsOneJsonObjectPerRecordAndCheckpointsEverythingOnSigterm() throws Exception {
+    List<String> args =
+        List.of(
+            "--paths",
+            SAMPLES.toAbsolutePath() + "/*.log",
+            "--start-at",
+            "beginning",
+            "--data-dir",
+            work.resolve("data").toString());
+    try (AgentProcess agent = new AgentProcess(work, "agent", args, Map.of())) {
+      Await.until("18 records on stdout", Duration.ofSeconds(30), () -> lines(agent), n -> n >= 18);
+      List<Map<String, String>> records = new ArrayList<>();
+      for (String line : agent.stdoutLines()) {
+        records.add(parse(line));
+      }
+      assertThat(records).hasSize(18);
+      assertThat(records)
+          .allSatisfy(r -> assertThat(r).containsKeys("time", "stream", "message", "path"));
+      // the CRI line split in P pieces around a stderr line comes out whole
+      assertThat(records)
+          .filteredOn(
+              r -> r.get("message").startsWith("{\"level\":\"info\",\"msg\":\"cart snapshot\""))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.get("message")).endsWith("]}").contains("SKU-0039");
+                assertThat(r).containsEntry("merged", "true").containsEntry("stream", "stdout");
+              });
+      // the Docker line split by its 16 KiB buffer comes out whole
+      assertThat(records)
+          .filteredOn(r -> r.get("message").startsWith("10.2.0.21"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.get("message")).endsWith("\"Mozilla/5.0\""));
+      // CRI-O's numeric offset is converted to UTC
+      assertThat(records)
+          .filteredOn(r -> r.get("message").startsWith("worker 0 ready"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.get("time")).isEqualTo("2026-11-25T10:15:40.1Z"));
+      assertThat(records)
+          .filteredOn(r -> r.get("message").contains("Payment declined"))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r).containsEntry("stream", "stderr");
+                assertThat(r).containsEntry("container.namespace", "shop");
+                assertThat(r).containsEntry("container.pod", "checkout-7d4b9c6f5-x2x5z");
+              });
+      assertThat(agent.stderrText())
+          .contains("logchute agent reading")
+          .doesNotContain("\"message\"");
+
+      agent.terminate(Duration.ofSeconds(30));
+      String checkpoints = Files.readString(work.resolve("data").resolve("checkpoints.json"));
+      try (Stream<Path> files = Files.list(SAMPLES)) {
+        for (Path f : files.toList()) {
+          assertThat(checkpoints)
+              .as("checkpoint of %s at its end", f.getFileName())
+              .contains("\"offset\":" + Files.size(f) + ",");
+        }
+      }
+    }
+  }
+
+  private static int lines(AgentProcess agent) {
+    try {
+      return agent.stdoutLines().size();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** A JSON line flattened to dotted keys, scalar values as text. */
+  static Map<String, String> parse(String line) throws IOException {
+    Map<String, String> out = new HashMap<>();
+    try (JsonParser p = new JsonFactory().createParser(line)) {
+      List<String> path = new ArrayList<>();
+      String field = null;
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.FIELD_NAME) {
+          field = p.currentName();
+        } else if (t == JsonToken.START_OBJECT) {
+          if (field != null) {
+            path.add(field);
+          }
+        } else if (t == JsonToken.END_OBJECT) {
+          if (!path.isEmpty()) {
+            path.remove(path.size() - 1);
+          }
+        } else if (t.isScalarValue() && field != null) {
+          String prefix = path.isEmpty() ? "" : String.join(".", path) + ".";
+          out.put(prefix + field, p.getText());
+        }
+      }
+    }
+    return out;
+  }
+}
