@@ -18,9 +18,18 @@ final class AgentProcess implements AutoCloseable {
 
   AgentProcess(Path workDir, String name, List<String> args, Map<String, String> env)
       throws IOException {
+    this(workDir, name, args, env, List.of());
+  }
+
+  /**
+   * @param wrapper a command the JVM is started under (e.g. {@code setpriv ...}), or empty
+   */
+  AgentProcess(
+      Path workDir, String name, List<String> args, Map<String, String> env, List<String> wrapper)
+      throws IOException {
     stdout = workDir.resolve(name + ".stdout");
     stderr = workDir.resolve(name + ".stderr");
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-cp");
