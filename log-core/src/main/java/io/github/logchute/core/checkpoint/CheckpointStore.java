@@ -56,8 +56,16 @@ public final class CheckpointStore {
   private final Counter loadErrors;
   private final Counter saveErrors;
 
-  /** What {@link #load()} found. */
-  public record Loaded(List<FileCheckpoint> files, boolean existed, boolean corrupt) {}
+  /**
+   * What {@link #load()} found.
+   *
+   * @param files the entries
+   * @param existed whether a valid checkpoint file was there
+   * @param corrupt whether a checkpoint file was there but unusable
+   * @param savedAtMillis when the file was last written (0 if none)
+   */
+  public record Loaded(
+      List<FileCheckpoint> files, boolean existed, boolean corrupt, long savedAtMillis) {}
 
   /**
    * A store in {@code dataDir}, created if missing.
@@ -84,15 +92,17 @@ public final class CheckpointStore {
   /** Reads the checkpoint file. Never throws: a missing file is empty, a bad one is set aside. */
   public Loaded load() {
     byte[] bytes;
+    long savedAt;
     try {
+      savedAt = Files.getLastModifiedTime(file).toMillis();
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return new Loaded(List.of(), false, false);
+      return new Loaded(List.of(), false, false, 0);
     } catch (IOException e) {
       return corrupt("cannot be read: " + e);
     }
     try {
-      return new Loaded(parse(bytes), true, false);
+      return new Loaded(parse(bytes), true, false, savedAt);
     } catch (IOException | RuntimeException e) {
       return corrupt("is not a valid checkpoint file: " + e.getMessage());
     }
@@ -112,7 +122,7 @@ public final class CheckpointStore {
         "checkpoint file {0} {1}. Starting without positions (startAt applies).",
         file,
         why);
-    return new Loaded(List.of(), false, true);
+    return new Loaded(List.of(), false, true, 0);
   }
 
   private static List<FileCheckpoint> parse(byte[] bytes) throws IOException {

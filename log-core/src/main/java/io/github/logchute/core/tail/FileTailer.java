@@ -123,6 +123,9 @@ public final class FileTailer implements Tailer {
     }
     scanSafely(true);
     recoverUnmatchedCheckpoints();
+    if (!freshStart) {
+      recoverRotatedWhileDown(loaded.savedAtMillis());
+    }
     reader = new Thread(this::readLoop, "logchute-tail-reader");
     watcher = new Thread(this::watchLoop, "logchute-tail-watcher");
     reader.setDaemon(true);
@@ -275,7 +278,7 @@ public final class FileTailer implements Tailer {
         new RecordAssembler(
             source, config.format(), start, config.decodeOptions(), decodeMetrics, clock);
     metrics.filesOpened.increment();
-    return new TrackedFile(p, source, id, ch, a, clock.epochNanos() / 1_000_000);
+    return new TrackedFile(p, source, id, LogInput.of(ch), a, clock.epochNanos() / 1_000_000, null);
   }
 
   private long startOffset(Path p, FileIdentity id, FileChannel ch, boolean initial)
@@ -290,10 +293,12 @@ public final class FileTailer implements Tailer {
       metrics.checkpointMismatch.increment();
       LOG.log(
           Level.WARNING,
-          "{0}: saved position {1} does not match the file any more (inode reused or file"
-              + " rewritten); reading it from the beginning",
+          "{0}: saved position {1} belongs to another file with the same inode (reused) or the"
+              + " file was rewritten; reading this one from the beginning",
           p,
           cp.offset());
+      // the saved file may still exist under its rotated name: look for it after the scan
+      saved.computeIfAbsent(cp.path(), k -> new ArrayList<>()).add(cp);
       return 0;
     }
     if (initial && freshStart && config.startAt() == StartAt.END) {
@@ -359,7 +364,7 @@ public final class FileTailer implements Tailer {
   private void recoverUnmatchedCheckpoints() {
     for (Map.Entry<String, List<FileCheckpoint>> e : saved.entrySet()) {
       for (FileCheckpoint cp : e.getValue()) {
-        if (!resumeRotated(Path.of(e.getKey()), cp)) {
+        if (!resumeRotated(Path.of(e.getKey()), cp) && !resumeCompressed(Path.of(e.getKey()), cp)) {
           metrics.unresumed.increment();
           LOG.log(
               Level.WARNING,
@@ -375,7 +380,7 @@ public final class FileTailer implements Tailer {
   }
 
   private boolean resumeRotated(Path link, FileCheckpoint cp) {
-    for (Path sibling : rotatedSiblings(link)) {
+    for (Path sibling : rotatedSiblings(link, false)) {
       try {
         FileIdentity id = FileIdentity.of(sibling);
         if (id.device() != cp.device() || id.inode() != cp.inode()) {
@@ -400,6 +405,86 @@ public final class FileTailer implements Tailer {
   }
 
   /**
+   * The kubelet compresses a rotated file at the next rotation ({@code 0.log.<ts>} becomes {@code
+   * 0.log.<ts>.gz}, a new inode). A checkpoint of it is matched by content: the gzip whose first
+   * decompressed bytes and bytes before the saved offset hash as saved is read from that offset.
+   */
+  private boolean resumeCompressed(Path link, FileCheckpoint cp) {
+    if (cp.fingerprintLength() == 0 && cp.tailLength() == 0) {
+      return false; // nothing to recognise it by
+    }
+    for (Path gz : rotatedSiblings(link, true)) {
+      try {
+        LogInput in =
+            LogInput.gzipAt(
+                gz,
+                cp.offset(),
+                cp.fingerprintLength(),
+                cp.fingerprint(),
+                cp.tailLength(),
+                cp.tailHash());
+        if (in == null) {
+          continue;
+        }
+        FileIdentity id = new FileIdentity(cp.device(), cp.inode());
+        LogSource source = LogSource.of(link, id);
+        RecordAssembler a =
+            new RecordAssembler(
+                source, config.format(), cp.offset(), config.decodeOptions(), decodeMetrics, clock);
+        TrackedFile f =
+            new TrackedFile(link, source, id, in, a, clock.epochNanos() / 1_000_000, cp);
+        f.fingerprint = new TrackedFile.Fingerprint(cp.fingerprintLength(), cp.fingerprint());
+        markRotated(f);
+        metrics.filesOpened.increment();
+        metrics.resumed.increment();
+        metrics.rotatedPickedUp.increment();
+        LOG.log(
+            Level.INFO,
+            "{0}: rotated and compressed while logchute was down; resuming {1} at offset {2}",
+            link,
+            gz,
+            cp.offset());
+        track(f);
+        return true;
+      } catch (IOException e) {
+        // unreadable or being written (.gz.tmp is excluded): try the next one
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Files rotated while logchute was down and never seen by it lie beside the live files,
+   * uncompressed, with identities no checkpoint knows, last written after the checkpoint file was:
+   * they are read from their start. (Files the kubelet also compressed meanwhile cannot be told
+   * apart from ones read before; they are not read.)
+   */
+  private void recoverRotatedWhileDown(long savedAtMillis) {
+    Set<FileIdentity> known = new HashSet<>();
+    for (TrackedFile f : files) {
+      known.add(f.identity);
+    }
+    for (Path link : new ArrayList<>(byPath.keySet())) {
+      for (Path sibling : rotatedSiblings(link, false)) {
+        try {
+          FileIdentity id = FileIdentity.of(sibling);
+          if (known.contains(id) || Files.getLastModifiedTime(sibling).toMillis() < savedAtMillis) {
+            continue;
+          }
+          FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
+          TrackedFile f = newTracked(link, id, ch, 0);
+          markRotated(f);
+          metrics.rotatedPickedUp.increment();
+          known.add(id);
+          track(f);
+        } catch (IOException e) {
+          // compressed or deleted meanwhile
+        }
+      }
+    }
+  }
+
+  /**
    * After a rotation of {@code link} was seen, files rotated in between two scans (written, renamed
    * and replaced before the scan noticed them) lie beside the live file with identities never seen;
    * they were written after {@code previous} was opened. They are read from their start.
@@ -409,7 +494,7 @@ public final class FileTailer implements Tailer {
     for (TrackedFile f : files) {
       known.add(f.identity);
     }
-    for (Path sibling : rotatedSiblings(link)) {
+    for (Path sibling : rotatedSiblings(link, false)) {
       try {
         FileIdentity id = FileIdentity.of(sibling);
         if (known.contains(id)
@@ -427,8 +512,11 @@ public final class FileTailer implements Tailer {
     }
   }
 
-  /** Uncompressed rotated files beside the target of {@code link}: {@code <name>.<suffix>}. */
-  private static List<Path> rotatedSiblings(Path link) {
+  /**
+   * Rotated files beside the target of {@code link} ({@code <name>.<suffix>}): the uncompressed
+   * ones, or with {@code gzipped} the {@code .gz} ones.
+   */
+  private static List<Path> rotatedSiblings(Path link, boolean gzipped) {
     List<Path> out = new ArrayList<>();
     Path real;
     try {
@@ -442,7 +530,7 @@ public final class FileTailer implements Tailer {
         Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
-        if (!name.endsWith(".gz") && !name.endsWith(".tmp") && Files.isRegularFile(p)) {
+        if (name.endsWith(".gz") == gzipped && !name.endsWith(".tmp") && Files.isRegularFile(p)) {
           out.add(p);
         }
       }
@@ -504,14 +592,14 @@ public final class FileTailer implements Tailer {
     out.clear();
     try {
       buf.clear();
-      int n = f.channel.read(buf, f.assembler.position());
+      int n = f.input.read(buf, f.assembler.position());
       if (n > 0) {
         metrics.bytesRead.add(n);
         f.assembler.feed(buf.array(), 0, n, out);
         f.eofSinceNanos = -1;
         updateFingerprint(f);
       } else {
-        long size = f.channel.size();
+        long size = f.input.size();
         if (size < f.assembler.position()) {
           truncated(f, size);
           return true;
@@ -563,12 +651,12 @@ public final class FileTailer implements Tailer {
 
   private void updateFingerprint(TrackedFile f) throws IOException {
     TrackedFile.Fingerprint fp = f.fingerprint;
-    if (fp.length() >= Fingerprints.HEAD_BYTES) {
+    if (fp.length() >= Fingerprints.HEAD_BYTES || !f.input.growable()) {
       return;
     }
     int len = (int) Math.min(Fingerprints.HEAD_BYTES, f.assembler.position());
     if (len > fp.length()) {
-      long crc = Fingerprints.crc(f.channel, 0, len);
+      long crc = f.input.crc(0, len);
       if (crc >= 0) {
         f.fingerprint = new TrackedFile.Fingerprint(len, crc);
       }
@@ -668,13 +756,17 @@ public final class FileTailer implements Tailer {
       if (f.released && f.fullyAcknowledged()) {
         continue; // finished for good: pruned
       }
+      if (f.frozen != null) {
+        entries.add(f.frozen); // a gzip stream cannot be hashed at random: resume it the same way
+        continue;
+      }
       long offset = f.committed();
       int tailLen = (int) Math.min(Fingerprints.TAIL_BYTES, offset);
       long tail = 0;
       TrackedFile.Fingerprint fp = f.fingerprint;
       try {
         if (tailLen > 0) {
-          tail = Fingerprints.crc(f.channel, offset - tailLen, tailLen);
+          tail = f.input.crc(offset - tailLen, tailLen);
         }
       } catch (IOException e) {
         continue; // channel closed under us: its entry would be wrong, leave it out this round

@@ -3,9 +3,9 @@ package io.github.logchute.core.tail;
 import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.LogSource;
+import io.github.logchute.core.checkpoint.FileCheckpoint;
 import io.github.logchute.core.parse.RecordAssembler;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -35,7 +35,11 @@ final class TrackedFile {
   final Path path;
   final LogSource source;
   final FileIdentity identity;
-  final FileChannel channel;
+  final LogInput input;
+
+  /** For a gzipped rotated file being resumed: its checkpoint, kept as is until it is done. */
+  final FileCheckpoint frozen;
+
   final long openedAtMillis;
 
   RecordAssembler assembler;
@@ -76,13 +80,15 @@ final class TrackedFile {
       Path path,
       LogSource source,
       FileIdentity identity,
-      FileChannel channel,
+      LogInput input,
       RecordAssembler assembler,
-      long openedAtMillis) {
+      long openedAtMillis,
+      FileCheckpoint frozen) {
     this.path = path;
     this.source = source;
     this.identity = identity;
-    this.channel = channel;
+    this.input = input;
+    this.frozen = frozen;
     this.assembler = assembler;
     this.safeOffset = assembler.safeOffset();
     this.openedAtMillis = openedAtMillis;
@@ -147,7 +153,7 @@ final class TrackedFile {
 
   void closeChannel() {
     try {
-      channel.close();
+      input.close();
     } catch (IOException e) {
       // nothing to do: the descriptor is gone either way
     }

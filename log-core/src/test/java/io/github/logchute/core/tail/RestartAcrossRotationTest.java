@@ -1,0 +1,82 @@
+package io.github.logchute.core.tail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * logchute is down while the kubelet rotates a file twice: the file it was reading is renamed and
+ * then gzipped, a second file is written and rotated, a third is live. At restart it resumes the
+ * gzipped file from the saved offset, reads the file it never saw, and the live one: nothing lost,
+ * nothing read twice.
+ */
+class RestartAcrossRotationTest {
+
+  @TempDir Path root;
+
+  @Test
+  void resumesAGzippedRotatedFileAndReadsWhatWasRotatedMeanwhile() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    KubeletLogs.Container a = logs.container("prod", "web-1", "app");
+    Path data = root.resolve("data");
+    for (int i = 0; i < 100; i++) {
+      a.cri("stdout", "seen " + i);
+    }
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(100);
+    }
+    // logchute is down from here
+    for (int i = 0; i < 50; i++) {
+      a.cri("stdout", "unread in first file " + i);
+    }
+    a.rotate(5, List.of()); // 0.log -> 0.log.00000000
+    for (int i = 0; i < 20; i++) {
+      a.cri("stdout", "second file " + i);
+    }
+    a.rotate(5, List.of()); // 0.log.00000000 -> .gz (new inode), 0.log -> 0.log.00000001
+    for (int i = 0; i < 10; i++) {
+      a.cri("stdout", "live file " + i);
+    }
+    assertThat(a.live().resolveSibling("0.log.00000000.gz")).exists();
+    assertThat(a.live().resolveSibling("0.log.00000000")).doesNotExist();
+
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b.startAt(StartAt.END))) {
+      h.awaitMessages(80);
+      List<String> expected = new ArrayList<>();
+      IntStream.range(0, 50).forEach(i -> expected.add("unread in first file " + i));
+      IntStream.range(0, 20).forEach(i -> expected.add("second file " + i));
+      IntStream.range(0, 10).forEach(i -> expected.add("live file " + i));
+      assertThat(h.messages()).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(h.metric("logchute_checkpoints_unresumed_total")).isZero();
+      assertThat(h.metric("logchute_rotated_files_recovered_total")).isEqualTo(2);
+    }
+    assertThat(Files.readString(data.resolve("checkpoints.json"))).doesNotContain("00000000");
+  }
+
+  @Test
+  void aCheckpointThatMatchesNothingIsCountedAsPossibleLoss() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    KubeletLogs.Container a = logs.container("prod", "web-1", "app");
+    Path data = root.resolve("data");
+    a.cri("stdout", "seen");
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(1);
+    }
+    a.cri("stdout", "never read");
+    // the runtime's file disappears altogether, a new one takes its place
+    a.rotate(5, List.of());
+    Files.delete(a.live().resolveSibling("0.log.00000000"));
+    a.cri("stdout", "new");
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(1);
+      assertThat(h.messages()).containsExactly("new");
+      assertThat(h.metric("logchute_checkpoints_unresumed_total")).isEqualTo(1);
+    }
+  }
+}
