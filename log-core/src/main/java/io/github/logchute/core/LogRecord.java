@@ -207,7 +207,13 @@ public final class LogRecord {
     return severity;
   }
 
-  /** Structured fields parsed from the message; empty unless a processor set them. */
+  /**
+   * Structured fields parsed from the message; empty unless a processor set them. When a processor
+   * parses a JSON (or logfmt) message, this holds the object's members as the application wrote
+   * them, in order — including its message, level and time keys — and {@link #message()} keeps the
+   * original text. Sinks map the fields to their own format (Datadog attributes, Cloud Logging
+   * {@code jsonPayload}).
+   */
   public Map<String, Object> fields() {
     return fields;
   }
