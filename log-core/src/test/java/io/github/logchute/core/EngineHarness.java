@@ -3,6 +3,7 @@ package io.github.logchute.core;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
 import io.github.logchute.core.pipeline.RetryPolicy;
+import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.tail.FileTailer;
 import io.github.logchute.core.tail.StartAt;
@@ -43,6 +44,19 @@ public final class EngineHarness implements AutoCloseable {
       MetricsRegistry metrics,
       UnaryOperator<TailerConfig.Builder> tweak)
       throws IOException {
+    this(dataDir, glob, sinkName, sink, metrics, tweak, MetadataEnricher.noop());
+  }
+
+  /** As the other constructor, with an enricher chain (closed with the engine). */
+  public EngineHarness(
+      Path dataDir,
+      String glob,
+      String sinkName,
+      Sink sink,
+      MetricsRegistry metrics,
+      UnaryOperator<TailerConfig.Builder> tweak,
+      MetadataEnricher enricher)
+      throws IOException {
     this.metrics = metrics;
     TailerConfig config =
         tweak
@@ -56,7 +70,7 @@ public final class EngineHarness implements AutoCloseable {
                     .rotateWait(Duration.ofMillis(200))
                     .startAt(StartAt.BEGINNING))
             .build();
-    tailer = new FileTailer(config, metrics, Clock.system());
+    tailer = new FileTailer(config, metrics, Clock.system(), enricher);
     pipeline =
         Pipeline.builder()
             .sink(sinkName, sink)

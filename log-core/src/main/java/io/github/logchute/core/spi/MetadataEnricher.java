@@ -19,8 +19,10 @@ import java.util.function.Consumer;
  * <p>Enrichers compose in a chain ({@link #composite}): each sees the attributes of the ones before
  * it in the builder and may add, replace or remove attributes.
  *
- * <p>Threads: {@link #enrich} is called from the engine's enrichment thread, never from a reading
- * thread, and must not block on the network — a slow lookup belongs behind {@link #whenReady}.
+ * <p>Threads: {@link #enrich} is called from the engine's enrichment thread (or from its discovery
+ * thread when {@link #whenReady} is already complete), never from a reading thread, and must not
+ * block on the network — a slow lookup belongs behind {@link #whenReady}. It may be called for
+ * different sources concurrently.
  */
 public interface MetadataEnricher extends AutoCloseable {
 

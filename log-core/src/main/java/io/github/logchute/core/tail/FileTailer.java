@@ -5,11 +5,13 @@ import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.LogSource;
 import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.SourceMetadata;
 import io.github.logchute.core.checkpoint.CheckpointStore;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.parse.DecodeMetrics;
 import io.github.logchute.core.parse.RecordAssembler;
+import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.RecordEmitter;
 import io.github.logchute.core.spi.Tailer;
 import java.io.IOException;
@@ -66,6 +68,7 @@ public final class FileTailer implements Tailer {
   private final DecodeMetrics decodeMetrics;
   private final Discovery discovery;
   private final CheckpointStore store;
+  private final Enrichment enrichment;
 
   private final Map<Path, TrackedFile> byPath = new ConcurrentHashMap<>();
   private final Map<LogSource, TrackedFile> bySource = new ConcurrentHashMap<>();
@@ -84,18 +87,37 @@ public final class FileTailer implements Tailer {
   private RecordEmitter emitter;
 
   /**
+   * A tailer without enrichment: records carry no metadata beyond their {@link LogSource}.
+   *
    * @param config settings
    * @param metrics where the tailer's and the decoders' counters go
    * @param clock time source
    * @throws IOException if the data directory cannot be created
    */
   public FileTailer(TailerConfig config, MetricsRegistry metrics, Clock clock) throws IOException {
+    this(config, metrics, clock, MetadataEnricher.noop());
+  }
+
+  /**
+   * @param config settings
+   * @param metrics where the tailer's and the decoders' counters go
+   * @param clock time source
+   * @param enricher resolves each file's metadata once, and again when it reports a change; closed
+   *     by {@link #close}
+   * @throws IOException if the data directory cannot be created
+   */
+  public FileTailer(
+      TailerConfig config, MetricsRegistry metrics, Clock clock, MetadataEnricher enricher)
+      throws IOException {
+    Objects.requireNonNull(enricher, "enricher");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = new TailMetrics(metrics);
     this.decodeMetrics = DecodeMetrics.register(metrics);
     this.discovery = new Discovery(config.include(), config.exclude(), FileSystems.getDefault());
     this.store = new CheckpointStore(config.dataDir(), metrics);
+    this.enrichment =
+        new Enrichment(enricher, config.metadataWait(), metrics, bySource::get, this::signal);
     metrics.gauge("logchute_files_tracked", "Files open for reading.", () -> files.size());
     metrics.gauge(
         "logchute_checkpoint_lag_bytes",
@@ -222,6 +244,7 @@ public final class FileTailer implements Tailer {
     }
     bySource.put(f.source, f);
     files.add(f);
+    enrichment.register(f);
   }
 
   private void markRotated(TrackedFile f) {
@@ -590,6 +613,14 @@ public final class FileTailer implements Tailer {
       throws InterruptedException {
     long now = clock.nanoTime();
     out.clear();
+    SourceMetadata m = f.metadata;
+    if (m == null) {
+      return false; // waiting for its metadata (bounded by metadataWait)
+    }
+    if (m != f.appliedMetadata) {
+      f.assembler.metadata(m);
+      f.appliedMetadata = m;
+    }
     try {
       buf.clear();
       int n = f.input.read(buf, f.assembler.position());
@@ -644,6 +675,9 @@ public final class FileTailer implements Tailer {
     f.assembler =
         new RecordAssembler(
             f.source, config.format(), 0, config.decodeOptions(), decodeMetrics, clock);
+    if (f.appliedMetadata != null) {
+      f.assembler.metadata(f.appliedMetadata);
+    }
     f.fingerprint = TrackedFile.Fingerprint.NONE;
     f.safeOffset = 0;
     f.eofSinceNanos = -1;
@@ -844,6 +878,7 @@ public final class FileTailer implements Tailer {
     for (TrackedFile f : files) {
       f.closeChannel();
     }
+    enrichment.close();
   }
 
   private static void closeQuietly(FileChannel ch) {

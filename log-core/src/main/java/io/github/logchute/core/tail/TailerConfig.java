@@ -26,6 +26,8 @@ import java.util.Objects;
  *     late writes of the runtime, before it is let go
  * @param mergeTimeout how long a partial line waits for its final fragment before it is emitted
  *     alone
+ * @param metadataWait how long a new file's records wait for its metadata (a pod not yet seen by
+ *     the enricher) before they go out with what is known; other files are read meanwhile
  */
 public record TailerConfig(
     List<String> include,
@@ -40,7 +42,8 @@ public record TailerConfig(
     int readBufferBytes,
     Duration pollInterval,
     Duration rotateWait,
-    Duration mergeTimeout) {
+    Duration mergeTimeout,
+    Duration metadataWait) {
 
   public static final List<String> DEFAULT_INCLUDE = List.of("/var/log/containers/*.log");
   public static final List<String> DEFAULT_EXCLUDE = List.of("**/*.gz", "**/*.tmp");
@@ -51,6 +54,7 @@ public record TailerConfig(
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
   public static final Duration DEFAULT_ROTATE_WAIT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_MERGE_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_METADATA_WAIT = Duration.ofSeconds(2);
 
   public TailerConfig {
     include = List.copyOf(include);
@@ -68,6 +72,7 @@ public record TailerConfig(
     notNegative("ignoreOlder", ignoreOlder);
     notNegative("rotateWait", rotateWait);
     positive("mergeTimeout", mergeTimeout);
+    notNegative("metadataWait", metadataWait);
     if (readBufferBytes < 1024) {
       throw new IllegalArgumentException("readBufferBytes must be >= 1024, was " + readBufferBytes);
     }
@@ -106,6 +111,7 @@ public record TailerConfig(
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private Duration rotateWait = DEFAULT_ROTATE_WAIT;
     private Duration mergeTimeout = DEFAULT_MERGE_TIMEOUT;
+    private Duration metadataWait = DEFAULT_METADATA_WAIT;
 
     private Builder() {}
 
@@ -174,6 +180,11 @@ public record TailerConfig(
       return this;
     }
 
+    public Builder metadataWait(Duration d) {
+      this.metadataWait = d;
+      return this;
+    }
+
     public TailerConfig build() {
       return new TailerConfig(
           include,
@@ -188,7 +199,8 @@ public record TailerConfig(
           readBufferBytes,
           pollInterval,
           rotateWait,
-          mergeTimeout);
+          mergeTimeout,
+          metadataWait);
     }
   }
 }

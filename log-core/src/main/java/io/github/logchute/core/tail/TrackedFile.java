@@ -3,6 +3,7 @@ package io.github.logchute.core.tail;
 import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.LogSource;
+import io.github.logchute.core.SourceMetadata;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
 import io.github.logchute.core.parse.RecordAssembler;
 import java.io.IOException;
@@ -41,6 +42,12 @@ final class TrackedFile {
   final FileCheckpoint frozen;
 
   final long openedAtMillis;
+
+  /** Set by {@link Enrichment}; null until known (the reader skips the file meanwhile). */
+  volatile SourceMetadata metadata;
+
+  /** The metadata the reader last gave the assembler (reader thread only). */
+  SourceMetadata appliedMetadata;
 
   RecordAssembler assembler;
   long eofSinceNanos = -1;

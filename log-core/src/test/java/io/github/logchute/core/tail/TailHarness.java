@@ -7,6 +7,7 @@ import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
 import io.github.logchute.core.pipeline.RetryPolicy;
 import io.github.logchute.core.spi.InMemorySink;
+import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.SinkLimits;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,6 +43,17 @@ final class TailHarness implements AutoCloseable {
       InMemorySink sink,
       long maxQueuedBytes)
       throws IOException {
+    this(dataDir, glob, tweak, sink, maxQueuedBytes, MetadataEnricher.noop());
+  }
+
+  TailHarness(
+      Path dataDir,
+      String glob,
+      UnaryOperator<TailerConfig.Builder> tweak,
+      InMemorySink sink,
+      long maxQueuedBytes,
+      MetadataEnricher enricher)
+      throws IOException {
     this.sink = sink;
     TailerConfig config =
         tweak
@@ -55,7 +67,7 @@ final class TailHarness implements AutoCloseable {
                     .rotateWait(Duration.ofMillis(200))
                     .startAt(StartAt.BEGINNING))
             .build();
-    tailer = new FileTailer(config, metrics, Clock.system());
+    tailer = new FileTailer(config, metrics, Clock.system(), enricher);
     pipeline =
         Pipeline.builder()
             .sink("memory", sink)
