@@ -5,6 +5,7 @@ import io.github.logchute.core.config.ConfigException;
 import io.github.logchute.core.config.ConfigSection;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
+import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkContext;
 import io.github.logchute.core.spi.SinkRegistry;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,74 +36,165 @@ public final class Agent implements AutoCloseable {
   private final FileTailer tailer;
   private final Pipeline pipeline;
   private final MetricsRegistry metrics;
+  private final StatusServer status;
   private boolean closed;
 
   private Agent(
-      AgentOptions options, FileTailer tailer, Pipeline pipeline, MetricsRegistry metrics) {
+      AgentOptions options,
+      FileTailer tailer,
+      Pipeline pipeline,
+      MetricsRegistry metrics,
+      StatusServer status) {
     this.options = options;
     this.tailer = tailer;
     this.pipeline = pipeline;
     this.metrics = metrics;
+    this.status = status;
+  }
+
+  /** What the agent is made of once its configuration has been read and checked. */
+  record Parts(List<String> names, List<Sink> sinks, MetadataEnricher enricher)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      sinks.forEach(Sink::close);
+      enricher.close();
+    }
+  }
+
+  /**
+   * Builds every component from {@code options} without starting any, and checks that every key was
+   * read by someone (a misspelt key fails here, naming it).
+   *
+   * @throws ConfigException on any configuration error, naming the key
+   */
+  static Parts build(
+      AgentOptions options, SinkRegistry registry, MetricsRegistry metrics, Clock clock) {
+    List<Sink> created = new ArrayList<>();
+    MetadataEnricher enricher = MetadataEnricher.noop();
+    try {
+      for (String name : options.sinks()) {
+        created.add(
+            registry.create(
+                name, new SinkContext(options.sinkSections().get(name), metrics, clock)));
+      }
+      ConfigSection metricsSection = options.root().section("metrics");
+      metricsSection.integer("port", AgentOptions.DEFAULT_METRICS_PORT);
+      metricsSection.string("address", "0.0.0.0");
+      metricsSection.bool("enabled", true);
+      metricsSection.requireAllKeysUsed();
+      options.root().requireAllKeysUsed();
+      return new Parts(options.sinks(), created, enricher);
+    } catch (RuntimeException e) {
+      created.forEach(Sink::close);
+      enricher.close();
+      throw e instanceof ConfigException c ? AgentOptions.withOrigin(c, options.tree()) : e;
+    }
   }
 
   /**
    * Builds and starts an agent.
    *
    * @throws ConfigException on any configuration error, naming the key
-   * @throws IOException if the data directory cannot be created
+   * @throws IOException if the data directory cannot be created or the status port bound
    */
-  static Agent start(AgentOptions options, ClassLoader plugins) throws IOException {
+  static Agent start(AgentOptions options, SinkRegistry registry) throws IOException {
     Clock clock = Clock.system();
     MetricsRegistry metrics = new MetricsRegistry();
-    SinkRegistry registry = SinkRegistry.load(plugins);
-    List<Sink> created = new ArrayList<>();
+    Parts parts = build(options, registry, metrics, clock);
     Pipeline.Builder builder =
         Pipeline.builder().metrics(metrics).clock(clock).maxQueuedBytes(options.maxQueuedBytes());
+    for (int i = 0; i < parts.sinks().size(); i++) {
+      builder.sink(parts.names().get(i), parts.sinks().get(i));
+    }
+    FileTailer tailer;
     try {
-      for (String name : options.sinks()) {
-        Map<String, String> settings = options.sinkSettings().getOrDefault(name, Map.of());
-        Sink sink =
-            registry.create(
-                name, new SinkContext(ConfigSection.of("sinks." + name, settings), metrics, clock));
-        created.add(sink);
-        builder.sink(name, sink);
-      }
-    } catch (RuntimeException e) {
-      created.forEach(Sink::close);
+      tailer = new FileTailer(options.tailer(), metrics, clock, parts.enricher());
+    } catch (IOException | RuntimeException e) {
+      parts.close();
       throw e;
     }
-    FileTailer tailer = new FileTailer(options.tailer(), metrics, clock);
     Pipeline pipeline = builder.acknowledgeTo(tailer::acknowledge).build().start();
+    StatusServer status = null;
+    int port = options.metricsPort();
+    if (options.metricsEnabled()) {
+      try {
+        status =
+            StatusServer.start(
+                options.metricsAddress(),
+                port,
+                metrics,
+                () -> tailer.isAlive() && pipeline.isAlive(),
+                () -> tailer.isAlive() && pipeline.isAlive());
+      } catch (IOException e) {
+        pipeline.close(Duration.ZERO);
+        tailer.close();
+        throw new IOException(
+            "cannot serve metrics on " + options.metricsAddress() + ":" + port + ": " + e, e);
+      }
+    }
     tailer.start(pipeline);
     LOG.log(
         Level.INFO,
-        "logchute agent reading {0} (checkpoints in {1}) into sinks {2}",
+        "logchute agent reading {0} (checkpoints in {1}) into sinks {2}{3}",
         options.tailer().include(),
         options.tailer().dataDir(),
-        options.sinks());
-    return new Agent(options, tailer, pipeline, metrics);
+        options.sinks(),
+        status == null ? "" : "; metrics and health on port " + status.port());
+    return new Agent(options, tailer, pipeline, metrics, status);
   }
 
   MetricsRegistry metrics() {
     return metrics;
   }
 
-  /** Stops reading, flushes within the shutdown timeout, saves checkpoints. */
+  /** The port of the status endpoint, or -1 if it is off. */
+  int statusPort() {
+    return status == null ? -1 : status.port();
+  }
+
+  /**
+   * Stops reading, flushes within the shutdown timeout, saves checkpoints.
+   *
+   * @return true if everything read was delivered
+   */
   @Override
   public synchronized void close() {
+    closeAndReport();
+  }
+
+  private synchronized boolean closeAndReport() {
+    return closeAndReport(null);
+  }
+
+  /**
+   * As {@link #close}; with {@code direct} non-null the final message goes there rather than
+   * through the logger (in a shutdown hook, java.util.logging may already have been reset by its
+   * own hook, and the message would be lost).
+   */
+  synchronized boolean closeAndReport(PrintStream direct) {
     if (closed) {
-      return;
+      return true;
     }
     closed = true;
     tailer.stopReading();
     boolean flushed = pipeline.close(options.shutdownTimeout());
     tailer.close();
-    LOG.log(
-        Level.INFO,
+    if (status != null) {
+      status.close();
+    }
+    String message =
         flushed
             ? "logchute agent stopped; everything read was delivered"
             : "logchute agent stopped before everything read was delivered; the rest is read"
-                + " again at the next start");
+                + " again at the next start";
+    if (direct != null) {
+      direct.println(java.time.Instant.now() + " INFO " + Agent.class.getName() + ": " + message);
+      direct.flush();
+    } else {
+      LOG.log(Level.INFO, message);
+    }
+    return flushed;
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -116,12 +209,17 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** Runs until the JVM is asked to stop; returns an exit code if it cannot start. */
+  /**
+   * Runs until the JVM is asked to stop (SIGTERM, Ctrl-C): then flushes within the shutdown timeout
+   * and exits 0. Returns an exit code if it cannot start, or after {@code --help}, {@code
+   * --version} or {@code --check-config}.
+   */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err)
       throws InterruptedException {
+    SinkRegistry registry = SinkRegistry.load(Agent.class.getClassLoader());
     AgentOptions options;
     try {
-      options = AgentOptions.parse(args, env);
+      options = AgentOptions.parse(args, env, registry.names());
     } catch (ConfigException e) {
       err.println("logchute: configuration error: " + e.getMessage());
       return 2;
@@ -135,9 +233,20 @@ public final class Agent implements AutoCloseable {
       out.println("logchute-agent " + (v == null ? "(development build)" : v));
       return 0;
     }
+    if (options.checkConfig()) {
+      try (Parts parts = build(options, registry, new MetricsRegistry(), Clock.system())) {
+        out.println("# logchute: the configuration is valid; effective settings (secrets masked):");
+        out.println("# sinks: " + parts.names());
+        out.print(options.tree().masked());
+        return 0;
+      } catch (ConfigException e) {
+        err.println("logchute: configuration error: " + e.getMessage());
+        return 2;
+      }
+    }
     Agent agent;
     try {
-      agent = start(options, Agent.class.getClassLoader());
+      agent = start(options, registry);
     } catch (ConfigException e) {
       err.println("logchute: configuration error: " + e.getMessage());
       return 2;
@@ -145,7 +254,16 @@ public final class Agent implements AutoCloseable {
       err.println("logchute: cannot start: " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "logchute-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.closeAndReport(err);
+                  // A stop requested by SIGTERM that flushed (or gave up at its deadline, leaving
+                  // the rest to the next start) is a normal end: exit 0, not 143.
+                  Runtime.getRuntime().halt(0);
+                },
+                "logchute-shutdown"));
     new CountDownLatch(1).await(); // until the JVM shuts down
     return 0;
   }

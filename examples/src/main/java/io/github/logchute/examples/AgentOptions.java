@@ -8,91 +8,110 @@ import io.github.logchute.core.tail.StartAt;
 import io.github.logchute.core.tail.TailerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The agent's settings, from command-line flags, then environment variables, then defaults. Every
- * setting has one of each:
+ * The agent's settings: a YAML file ({@code --config} or {@code LOGCHUTE_CONFIG}), then environment
+ * variables, then flags (see {@link ConfigTree} for how variable names derive from keys). The
+ * engine's own keys are read here; each sink reads its section {@code sinks.<name>}, and the
+ * metadata and processing sections are read by the components they configure. A key nobody reads is
+ * an error naming it.
+ *
+ * <p>Top-level keys and flags (every key also has its {@code LOGCHUTE_*} variable):
  *
  * <table>
  *   <caption>Settings</caption>
- *   <tr><th>key</th><th>flag</th><th>environment</th><th>default</th></tr>
- *   <tr><td>paths</td><td>--paths</td><td>LOGCHUTE_PATHS</td><td>/var/log/containers/*.log</td></tr>
- *   <tr><td>exclude</td><td>--exclude</td><td>LOGCHUTE_EXCLUDE</td><td>**&#47;*.gz,**&#47;*.tmp</td></tr>
- *   <tr><td>dataDir</td><td>--data-dir</td><td>LOGCHUTE_DATA_DIR</td><td>/var/lib/logchute</td></tr>
- *   <tr><td>startAt</td><td>--start-at</td><td>LOGCHUTE_START_AT</td><td>end</td></tr>
- *   <tr><td>format</td><td>--format</td><td>LOGCHUTE_FORMAT</td><td>auto</td></tr>
- *   <tr><td>sinks</td><td>--sinks</td><td>LOGCHUTE_SINKS</td><td>console</td></tr>
- *   <tr><td>checkpointInterval</td><td>--checkpoint-interval</td><td>LOGCHUTE_CHECKPOINT_INTERVAL</td><td>5s</td></tr>
- *   <tr><td>maxQueuedBytes</td><td>--max-queued-bytes</td><td>LOGCHUTE_MAX_QUEUED_BYTES</td><td>64MiB</td></tr>
- *   <tr><td>shutdownTimeout</td><td>--shutdown-timeout</td><td>LOGCHUTE_SHUTDOWN_TIMEOUT</td><td>30s</td></tr>
+ *   <tr><th>key</th><th>flag</th><th>default</th></tr>
+ *   <tr><td>paths</td><td>--paths</td><td>/var/log/containers/*.log</td></tr>
+ *   <tr><td>exclude</td><td>--exclude</td><td>**&#47;*.gz,**&#47;*.tmp</td></tr>
+ *   <tr><td>dataDir</td><td>--data-dir</td><td>/var/lib/logchute</td></tr>
+ *   <tr><td>startAt</td><td>--start-at</td><td>end</td></tr>
+ *   <tr><td>format</td><td>--format</td><td>auto</td></tr>
+ *   <tr><td>(enabled sinks)</td><td>--sinks</td><td>the keys of {@code sinks}, else console</td></tr>
+ *   <tr><td>checkpointInterval</td><td>--checkpoint-interval</td><td>5s</td></tr>
+ *   <tr><td>maxQueuedBytes</td><td>--max-queued-bytes</td><td>64MiB</td></tr>
+ *   <tr><td>shutdownTimeout</td><td>--shutdown-timeout</td><td>30s</td></tr>
  * </table>
- *
- * <p>A sink's own options: {@code --set sinks.<name>.<key>=<value>} or {@code
- * LOGCHUTE_SINKS_<NAME>_<KEY>} ({@code LOGCHUTE_SINKS_CONSOLE_MAX_BATCH_RECORDS} is {@code
- * sinks.console.maxBatchRecords}).
  */
 record AgentOptions(
     TailerConfig tailer,
     List<String> sinks,
-    Map<String, Map<String, String>> sinkSettings,
+    Map<String, ConfigSection> sinkSections,
+    ConfigSection root,
     long maxQueuedBytes,
     Duration shutdownTimeout,
+    ConfigTree tree,
+    boolean checkConfig,
     boolean help,
     boolean version) {
 
-  private static final String[][] KEYS = {
-    {"paths", "--paths", "LOGCHUTE_PATHS"},
-    {"exclude", "--exclude", "LOGCHUTE_EXCLUDE"},
-    {"dataDir", "--data-dir", "LOGCHUTE_DATA_DIR"},
-    {"startAt", "--start-at", "LOGCHUTE_START_AT"},
-    {"format", "--format", "LOGCHUTE_FORMAT"},
-    {"sinks", "--sinks", "LOGCHUTE_SINKS"},
-    {"checkpointInterval", "--checkpoint-interval", "LOGCHUTE_CHECKPOINT_INTERVAL"},
-    {"maxQueuedBytes", "--max-queued-bytes", "LOGCHUTE_MAX_QUEUED_BYTES"},
-    {"shutdownTimeout", "--shutdown-timeout", "LOGCHUTE_SHUTDOWN_TIMEOUT"},
+  /** Default port of /metrics, /healthz and /readyz (the seed article's Prometheus port). */
+  static final int DEFAULT_METRICS_PORT = 24231;
+
+  static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final String[][] FLAGS = {
+    {"--paths", "paths"},
+    {"--exclude", "exclude"},
+    {"--data-dir", "dataDir"},
+    {"--start-at", "startAt"},
+    {"--format", "format"},
+    {"--checkpoint-interval", "checkpointInterval"},
+    {"--max-queued-bytes", "maxQueuedBytes"},
+    {"--shutdown-timeout", "shutdownTimeout"},
   };
 
   static final String USAGE =
-      "usage: logchute-agent [--paths GLOB[,GLOB...]] [--exclude GLOB[,...]] [--data-dir DIR]\n"
-          + "                      [--start-at end|beginning] [--format auto|cri|docker|raw]\n"
-          + "                      [--sinks NAME[,NAME...]] [--checkpoint-interval 5s]\n"
-          + "                      [--max-queued-bytes 64MiB] [--shutdown-timeout 30s]\n"
-          + "                      [--set sinks.NAME.KEY=VALUE ...] [--help] [--version]\n"
-          + "Every flag has an environment variable: --start-at is LOGCHUTE_START_AT, and a sink\n"
-          + "option sinks.console.target is LOGCHUTE_SINKS_CONSOLE_TARGET. Records go to the\n"
-          + "sinks (console: JSON lines on stdout); the agent's own log goes to stderr.\n";
+      "usage: logchute-agent [--config FILE] [--check-config] [--paths GLOB[,GLOB...]]\n"
+          + "                      [--exclude GLOB[,...]] [--data-dir DIR] [--start-at end|beginning]\n"
+          + "                      [--format auto|cri|docker|raw] [--sinks NAME[,NAME...]]\n"
+          + "                      [--checkpoint-interval 5s] [--max-queued-bytes 64MiB]\n"
+          + "                      [--shutdown-timeout 30s] [--set KEY.PATH=VALUE ...]\n"
+          + "                      [--help] [--version]\n"
+          + "Settings come from the YAML file, then environment variables, then flags. Every key\n"
+          + "has a variable: startAt is LOGCHUTE_START_AT, sinks.datadog.site is\n"
+          + "LOGCHUTE_SINKS_DATADOG_SITE; DD_API_KEY, DD_SITE, DD_TAGS and DD_ENV are read too.\n"
+          + "--check-config validates everything, prints the effective settings (secrets masked)\n"
+          + "and exits. Records go to the sinks (console: JSON lines on stdout); the agent's own\n"
+          + "log goes to stderr.\n";
 
   /**
-   * Reads flags, then the environment.
+   * Reads the file, the environment and the flags.
    *
-   * @throws ConfigException naming the setting (and where it came from) on any error
+   * @param knownSinks sink names on the class path (to read {@code LOGCHUTE_SINKS_<NAME>_<KEY>})
+   * @throws ConfigException naming the key (and where it was set) on any error
    */
-  static AgentOptions parse(String[] args, Map<String, String> env) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    Map<String, String> origin = new LinkedHashMap<>();
-    Map<String, Map<String, String>> sinkSettings = new LinkedHashMap<>();
+  static AgentOptions parse(String[] args, Map<String, String> env, Collection<String> knownSinks) {
+    ConfigTree tree = new ConfigTree();
+    Map<String, String> flagValues = new LinkedHashMap<>();
+    List<String[]> sets = new ArrayList<>();
+    String configFile = env.get("LOGCHUTE_CONFIG");
+    String enabled = env.get("LOGCHUTE_SINKS");
+    String enabledOrigin = enabled == null ? null : "LOGCHUTE_SINKS";
     boolean help = false;
     boolean version = false;
-    for (String[] k : KEYS) {
-      String v = env.get(k[2]);
-      if (v != null) {
-        values.put(k[0], v);
-        origin.put(k[0], k[2]);
-      }
-    }
+    boolean check = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        help = true;
-        continue;
-      }
-      if (arg.equals("--version")) {
-        version = true;
-        continue;
+      switch (arg) {
+        case "--help", "-h" -> {
+          help = true;
+          continue;
+        }
+        case "--version" -> {
+          version = true;
+          continue;
+        }
+        case "--check-config" -> {
+          check = true;
+          continue;
+        }
+        default -> {}
       }
       String flag = arg;
       String value = null;
@@ -107,76 +126,145 @@ record AgentOptions(
         }
         value = args[++i];
       }
-      if (flag.equals("--set")) {
-        int e = value.indexOf('=');
-        String[] path = e > 0 ? value.substring(0, e).split("\\.", 3) : new String[0];
-        if (path.length != 3
-            || !path[0].equals("sinks")
-            || path[1].isEmpty()
-            || path[2].isEmpty()) {
-          throw new ConfigException("--set", "expected sinks.NAME.KEY=VALUE, got '" + value + "'");
+      switch (flag) {
+        case "--config" -> configFile = value;
+        case "--sinks" -> {
+          enabled = value;
+          enabledOrigin = "--sinks";
         }
-        sinkSettings
-            .computeIfAbsent(path[1], n -> new LinkedHashMap<>())
-            .put(path[2], value.substring(e + 1));
-        continue;
-      }
-      String key = null;
-      for (String[] k : KEYS) {
-        if (k[1].equals(flag)) {
-          key = k[0];
+        case "--set" -> {
+          int e = value.indexOf('=');
+          if (e <= 0) {
+            throw new ConfigException("--set", "expected KEY.PATH=VALUE, got '" + value + "'");
+          }
+          sets.add(new String[] {value.substring(0, e), value.substring(e + 1)});
+        }
+        default -> {
+          String key = null;
+          for (String[] f : FLAGS) {
+            if (f[0].equals(flag)) {
+              key = f[1];
+            }
+          }
+          if (key == null) {
+            throw new ConfigException(flag, "unknown flag\n" + USAGE);
+          }
+          flagValues.put(key, value);
         }
       }
-      if (key == null) {
-        throw new ConfigException(flag, "unknown flag\n" + USAGE);
-      }
-      values.put(key, value);
-      origin.put(key, flag);
     }
-    ConfigSection c = ConfigSection.of("", values);
-    try {
-      List<String> sinks = c.stringList("sinks", List.of("console"));
-      if (sinks.isEmpty()) {
-        throw new ConfigException("sinks", "at least one sink is needed");
-      }
-      for (String sink : sinks) {
-        Map<String, String> fromEnv = sinkEnv(sink, env);
-        Map<String, String> merged = new LinkedHashMap<>(fromEnv);
-        merged.putAll(sinkSettings.getOrDefault(sink, Map.of()));
-        sinkSettings.put(sink, merged);
-      }
-      for (String configured : sinkSettings.keySet()) {
-        if (!sinks.contains(configured)) {
-          throw new ConfigException(
-              "sinks." + configured, "options given for a sink that is not enabled in " + sinks);
+    if (configFile != null && !configFile.isBlank()) {
+      tree.loadYaml(Path.of(configFile));
+    }
+    // Which sinks run: --sinks / LOGCHUTE_SINKS, else the sections in the file, else console.
+    List<String> sinks;
+    if (enabled != null) {
+      sinks = ConfigSection.of("", Map.of("sinks", enabled)).stringList("sinks", List.of());
+    } else if (tree.root().get("sinks") instanceof Map<?, ?> m && !m.isEmpty()) {
+      sinks = m.keySet().stream().map(String::valueOf).toList();
+    } else {
+      sinks = List.of("console");
+    }
+    if (sinks.isEmpty()) {
+      throw new ConfigException(
+          "sinks", "at least one sink is needed (set by " + enabledOrigin + ")");
+    }
+    tree.applyEnvironment(env, union(knownSinks, sinks));
+    flagValues.forEach((k, v) -> tree.put(k, v, flagFor(k)));
+    for (String[] s : sets) {
+      tree.put(s[0], s[1], "--set " + s[0]);
+    }
+    // Settings of sinks that are not enabled (DD_API_KEY in a console-only run) are left alone.
+    if (tree.root().get("sinks") instanceof Map<?, ?> configured) {
+      for (Object name : List.copyOf(configured.keySet())) {
+        if (!sinks.contains(String.valueOf(name))) {
+          tree.remove("sinks." + name);
         }
       }
+    }
+    ConfigSection root = ConfigSection.of("", tree.root());
+    try {
       TailerConfig tailer =
           TailerConfig.builder()
-              .include(c.stringList("paths", TailerConfig.DEFAULT_INCLUDE))
-              .exclude(c.stringList("exclude", TailerConfig.DEFAULT_EXCLUDE))
-              .dataDir(Path.of(c.string("dataDir", TailerConfig.DEFAULT_DATA_DIR.toString())))
-              .startAt(startAt(c.string("startAt", "end")))
-              .format(format(c.string("format", "auto")))
+              .include(root.stringList("paths", TailerConfig.DEFAULT_INCLUDE))
+              .exclude(root.stringList("exclude", TailerConfig.DEFAULT_EXCLUDE))
+              .dataDir(Path.of(root.string("dataDir", TailerConfig.DEFAULT_DATA_DIR.toString())))
+              .startAt(startAt(root.string("startAt", "end")))
+              .format(format(root.string("format", "auto")))
               .checkpointInterval(
-                  c.duration("checkpointInterval", TailerConfig.DEFAULT_CHECKPOINT_INTERVAL))
+                  root.duration("checkpointInterval", TailerConfig.DEFAULT_CHECKPOINT_INTERVAL))
+              .refreshInterval(
+                  root.duration("refreshInterval", TailerConfig.DEFAULT_REFRESH_INTERVAL))
+              .ignoreOlder(root.duration("ignoreOlder", Duration.ZERO))
+              .metadataWait(root.duration("metadataWait", TailerConfig.DEFAULT_METADATA_WAIT))
               .build();
-      long maxQueued = c.bytes("maxQueuedBytes", Pipeline.DEFAULT_MAX_QUEUED_BYTES);
+      long maxQueued = root.bytes("maxQueuedBytes", Pipeline.DEFAULT_MAX_QUEUED_BYTES);
       if (maxQueued < 1024) {
         throw new ConfigException("maxQueuedBytes", "must be at least 1KiB, was " + maxQueued);
       }
-      Duration shutdown = c.duration("shutdownTimeout", Duration.ofSeconds(30));
-      return new AgentOptions(tailer, sinks, sinkSettings, maxQueued, shutdown, help, version);
+      Duration shutdown = root.duration("shutdownTimeout", DEFAULT_SHUTDOWN_TIMEOUT);
+      ConfigSection sinkRoot = root.section("sinks");
+      Map<String, ConfigSection> sections = new LinkedHashMap<>();
+      for (String sink : sinks) {
+        sections.put(sink, sinkRoot.section(sink));
+      }
+      return new AgentOptions(
+          tailer, sinks, sections, root, maxQueued, shutdown, tree, check, help, version);
     } catch (ConfigException e) {
-      String key = e.key();
-      String from = origin.get(key);
-      throw new ConfigException(
-          key,
-          e.getMessage().substring(key.length() + 2)
-              + (from == null ? "" : " (set by " + from + ")"));
+      throw withOrigin(e, tree);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("paths", e.getMessage());
     }
+  }
+
+  /** The port of the metrics and health endpoints (0: any free port). */
+  int metricsPort() {
+    int port = root.section("metrics").integer("port", DEFAULT_METRICS_PORT);
+    if (port < 0 || port > 65535) {
+      throw withOrigin(new ConfigException("metrics.port", "expected 0-65535, got " + port), tree);
+    }
+    return port;
+  }
+
+  /** Whether /metrics, /healthz and /readyz are served. */
+  boolean metricsEnabled() {
+    return root.section("metrics").bool("enabled", true);
+  }
+
+  /** The address the metrics and health endpoints listen on. */
+  String metricsAddress() {
+    return root.section("metrics").string("address", "0.0.0.0");
+  }
+
+  /** Adds where the key was set to a configuration error. */
+  static ConfigException withOrigin(ConfigException e, ConfigTree tree) {
+    String key = e.key();
+    String from = tree.origin(key);
+    if (from == null || e.getMessage().contains("(set by ")) {
+      return e;
+    }
+    return new ConfigException(
+        key, e.getMessage().substring(key.length() + 2) + " (set by " + from + ")");
+  }
+
+  private static String flagFor(String key) {
+    for (String[] f : FLAGS) {
+      if (f[1].equals(key)) {
+        return f[0];
+      }
+    }
+    return key;
+  }
+
+  private static List<String> union(Collection<String> a, Collection<String> b) {
+    List<String> out = new ArrayList<>(a);
+    b.forEach(
+        x -> {
+          if (!out.contains(x)) {
+            out.add(x);
+          }
+        });
+    return out;
   }
 
   private static StartAt startAt(String v) {
@@ -196,32 +284,5 @@ record AgentOptions(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("format", e.getMessage());
     }
-  }
-
-  /** {@code LOGCHUTE_SINKS_<NAME>_<KEY>} variables of one sink, keys in camelCase. */
-  static Map<String, String> sinkEnv(String sink, Map<String, String> env) {
-    String prefix = "LOGCHUTE_SINKS_" + sink.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
-    Map<String, String> out = new LinkedHashMap<>();
-    env.forEach(
-        (k, v) -> {
-          if (k.startsWith(prefix) && k.length() > prefix.length()) {
-            out.put(camel(k.substring(prefix.length())), v);
-          }
-        });
-    return out;
-  }
-
-  private static String camel(String upperSnake) {
-    StringBuilder sb = new StringBuilder();
-    boolean up = false;
-    for (char ch : upperSnake.toLowerCase(Locale.ROOT).toCharArray()) {
-      if (ch == '_') {
-        up = true;
-      } else {
-        sb.append(up ? Character.toUpperCase(ch) : ch);
-        up = false;
-      }
-    }
-    return sb.toString();
   }
 }

@@ -10,17 +10,44 @@ import io.github.logchute.core.tail.TailerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AgentOptionsTest {
 
+  private static final List<String> KNOWN = List.of("console", "slowfile", "memory");
+
+  @TempDir Path dir;
+
+  private static AgentOptions parse(String[] args, Map<String, String> env) {
+    return AgentOptions.parse(args, env, KNOWN);
+  }
+
+  /** Runs the agent's main logic in process; returns exit code, stdout and stderr. */
+  private static String[] run(Map<String, String> env, String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Agent.run(
+            args,
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new String[] {
+      Integer.toString(code),
+      out.toString(StandardCharsets.UTF_8),
+      err.toString(StandardCharsets.UTF_8)
+    };
+  }
+
   @Test
   void defaultsAreTheNodeAgentsOnes() {
-    AgentOptions o = AgentOptions.parse(new String[0], Map.of());
+    AgentOptions o = parse(new String[0], Map.of());
     assertThat(o.tailer().include()).containsExactly("/var/log/containers/*.log");
     assertThat(o.tailer().dataDir()).isEqualTo(Path.of("/var/lib/logchute"));
     assertThat(o.tailer().startAt()).isEqualTo(StartAt.END);
@@ -28,20 +55,36 @@ class AgentOptionsTest {
     assertThat(o.sinks()).containsExactly("console");
     assertThat(o.maxQueuedBytes()).isEqualTo(64L << 20);
     assertThat(o.tailer().exclude()).isEqualTo(TailerConfig.DEFAULT_EXCLUDE);
+    assertThat(o.metricsPort()).isEqualTo(24231);
+    assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
-  void environmentThenFlagsWin() {
+  void theFileThenTheEnvironmentThenFlagsWin() throws Exception {
+    Path file = dir.resolve("logchute.yaml");
+    Files.writeString(
+        file,
+        """
+        paths: [/file/*.log]
+        startAt: beginning
+        dataDir: /file/data
+        maxQueuedBytes: 16MiB
+        sinks:
+          console:
+            maxBatchRecords: 3
+            target: stdout
+        metrics:
+          port: 9999
+        """);
     Map<String, String> env =
         Map.of(
+            "LOGCHUTE_CONFIG", file.toString(),
             "LOGCHUTE_PATHS", "/a/*.log, /b/*.log",
-            "LOGCHUTE_START_AT", "beginning",
             "LOGCHUTE_DATA_DIR", "/env/data",
-            "LOGCHUTE_SINKS", "console",
             "LOGCHUTE_SINKS_CONSOLE_MAX_BATCH_RECORDS", "7",
-            "LOGCHUTE_MAX_QUEUED_BYTES", "8MiB");
+            "LOGCHUTE_METRICS_PORT", "0");
     AgentOptions o =
-        AgentOptions.parse(
+        parse(
             new String[] {
               "--data-dir",
               "/flag/data",
@@ -53,59 +96,121 @@ class AgentOptionsTest {
     assertThat(o.tailer().include()).containsExactly("/a/*.log", "/b/*.log");
     assertThat(o.tailer().startAt()).isEqualTo(StartAt.BEGINNING);
     assertThat(o.tailer().dataDir()).isEqualTo(Path.of("/flag/data"));
-    assertThat(o.sinkSettings().get("console"))
-        .containsEntry("maxBatchRecords", "7")
-        .containsEntry("target", "stderr");
-    assertThat(o.maxQueuedBytes()).isEqualTo(8L << 20);
+    assertThat(o.sinks()).containsExactly("console");
+    assertThat(o.sinkSections().get("console").integer("maxBatchRecords", 0)).isEqualTo(7);
+    assertThat(o.sinkSections().get("console").string("target", null)).isEqualTo("stderr");
+    assertThat(o.maxQueuedBytes()).isEqualTo(16L << 20);
     assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(o.metricsPort()).isZero();
   }
 
   @Test
-  void errorsNameTheSettingAndWhereItCameFrom() {
-    assertThatThrownBy(
-            () -> AgentOptions.parse(new String[0], Map.of("LOGCHUTE_START_AT", "middle")))
+  void environmentVariablesDeriveFromKeyPathsOneWay() {
+    assertThat(ConfigTree.envVar("sinks.datadog.site")).isEqualTo("LOGCHUTE_SINKS_DATADOG_SITE");
+    assertThat(ConfigTree.envVar("startAt")).isEqualTo("LOGCHUTE_START_AT");
+    assertThat(ConfigTree.envVar("kubernetes.nodeName")).isEqualTo("LOGCHUTE_KUBERNETES_NODE_NAME");
+    for (String key :
+        List.of(
+            "sinks.datadog.site",
+            "startAt",
+            "maxQueuedBytes",
+            "kubernetes.nodeName",
+            "metrics.port",
+            "sinks.console.maxBatchRecords",
+            "sinks.jsonl-file.path")) {
+      String var = ConfigTree.envVar(key);
+      assertThat(
+              ConfigTree.keyOf(
+                  var.substring("LOGCHUTE_".length()), List.of("jsonl-file", "datadog")))
+          .as(var)
+          .isEqualTo(key);
+    }
+  }
+
+  @Test
+  void settingsOfSinksThatAreNotEnabledAreLeftAlone() {
+    AgentOptions o =
+        parse(new String[0], Map.of("DD_API_KEY", "abc", "LOGCHUTE_SINKS_DATADOG_SITE", "eu"));
+    assertThat(o.sinks()).containsExactly("console");
+    assertThat(o.sinkSections()).containsOnlyKeys("console");
+  }
+
+  @Test
+  void errorsNameTheSettingAndWhereItCameFrom() throws Exception {
+    assertThatThrownBy(() -> parse(new String[0], Map.of("LOGCHUTE_START_AT", "middle")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("startAt: expected end or beginning, got 'middle' (set by LOGCHUTE_START_AT)");
-    assertThatThrownBy(() -> AgentOptions.parse(new String[] {"--format", "xml"}, Map.of()))
+    assertThatThrownBy(() -> parse(new String[] {"--format", "xml"}, Map.of()))
         .hasMessageStartingWith("format: unknown log format 'xml'")
         .hasMessageEndingWith("(set by --format)");
-    assertThatThrownBy(
-            () -> AgentOptions.parse(new String[] {"--max-queued-bytes", "lots"}, Map.of()))
+    assertThatThrownBy(() -> parse(new String[] {"--max-queued-bytes", "lots"}, Map.of()))
         .hasMessageStartingWith("maxQueuedBytes: expected a size");
-    assertThatThrownBy(() -> AgentOptions.parse(new String[] {"--bogus", "1"}, Map.of()))
+    assertThatThrownBy(() -> parse(new String[] {"--bogus", "1"}, Map.of()))
         .hasMessageStartingWith("--bogus: unknown flag");
-    assertThatThrownBy(() -> AgentOptions.parse(new String[] {"--paths"}, Map.of()))
+    assertThatThrownBy(() -> parse(new String[] {"--paths"}, Map.of()))
         .hasMessage("--paths: needs a value");
-    assertThatThrownBy(
-            () -> AgentOptions.parse(new String[] {"--set", "sinks.datadog.site=eu"}, Map.of()))
-        .hasMessageStartingWith("sinks.datadog: options given for a sink that is not enabled");
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "- just\n- a list\n");
+    assertThatThrownBy(() -> parse(new String[] {"--config", file.toString()}, Map.of()))
+        .hasMessageContaining("the top level must be a map");
+  }
+
+  @Test
+  void checkConfigRejectsUnknownKeysAndWrongTypesNamingTheKey() throws Exception {
+    Path file = dir.resolve("logchute.yaml");
+    Files.writeString(file, "paths: [/x/*.log]\nstartAt: beginning\nchekpointInterval: 5s\n");
+    String[] r = run(Map.of(), "--config", file.toString(), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2])
+        .startsWith("logchute: configuration error: chekpointInterval: unknown key")
+        .contains("the file " + file);
+
+    Files.writeString(file, "sinks:\n  console:\n    maxBatchRecords: many\n");
+    r = run(Map.of(), "--config", file.toString(), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("sinks.console.maxBatchRecords: expected an integer, got 'many'");
+
+    r = run(Map.of("LOGCHUTE_METRICS_PROT", "1"), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("metrics.prot: unknown key").contains("LOGCHUTE_METRICS_PROT");
+  }
+
+  @Test
+  void checkConfigPrintsTheEffectiveSettingsWithSecretsMasked() throws Exception {
+    Path file = dir.resolve("logchute.yaml");
+    Files.writeString(file, "paths: [/x/*.log]\nsinks:\n  console: {}\n");
+    String secret = "s3cr3t-api-key-value";
+    String[] r =
+        run(
+            Map.of("LOGCHUTE_SINKS_CONSOLE_TARGET", "stderr", "DD_API_KEY", secret),
+            "--config",
+            file.toString(),
+            "--check-config");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).contains("paths: [\"/x/*.log\"]").contains("target: \"stderr\"");
+    assertThat(r[1] + r[2]).doesNotContain(secret);
+    assertThat(ConfigTree.isSecret("apiKey")).isTrue();
+    assertThat(ConfigTree.isSecret("privateKey")).isTrue();
+    assertThat(ConfigTree.isSecret("token")).isTrue();
+    assertThat(ConfigTree.isSecret("tokenFile")).isFalse();
+    ConfigTree t = new ConfigTree();
+    t.put("sinks.datadog.apiKey", secret, "DD_API_KEY");
+    assertThat(t.masked()).contains("apiKey: \"****\"").doesNotContain(secret);
   }
 
   @Test
   void aBadSinkOptionStopsTheAgentAtStartNamingTheKey() throws Exception {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Agent.run(
-            new String[] {"--paths", "/nonexistent/*.log", "--set", "sinks.console.colour=red"},
-            Map.of(),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .startsWith("logchute: configuration error: sinks.console.colour: unknown key");
+    String[] r =
+        run(Map.of(), "--paths", "/nonexistent/*.log", "--set", "sinks.console.colour=red");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).startsWith("logchute: configuration error: sinks.console.colour: unknown key");
   }
 
   @Test
   void anUnknownSinkListsTheOnesFound() throws Exception {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Agent.run(
-            new String[] {"--sinks", "console,datadgo"},
-            Map.of(),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    String[] r = run(Map.of(), "--sinks", "console,datadgo");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2])
         .contains("sinks.datadgo: no sink provider named 'datadgo'")
         .contains("console")
         .contains("slowfile");
@@ -113,13 +218,12 @@ class AgentOptionsTest {
 
   @Test
   void helpAndVersionGoToStdout() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-    assertThat(Agent.run(new String[] {"--help"}, Map.of(), ps, ps)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: logchute-agent");
-    out.reset();
-    assertThat(Agent.run(new String[] {"--version"}, Map.of(), ps, ps)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("logchute-agent ");
+    String[] r = run(Map.of(), "--help");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).startsWith("usage: logchute-agent");
+    r = run(Map.of(), "--version");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).startsWith("logchute-agent ");
     assertThat(List.of(AgentOptions.USAGE.split("\n")))
         .anyMatch(l -> l.contains("LOGCHUTE_START_AT"));
   }

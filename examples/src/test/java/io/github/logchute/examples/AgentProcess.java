@@ -37,11 +37,46 @@ final class AgentProcess implements AutoCloseable {
     cmd.add(Agent.class.getName());
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().keySet().removeIf(k -> k.startsWith("LOGCHUTE_"));
+    // Nothing of the machine's environment may point the agent anywhere real.
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("LOGCHUTE_")
+                    || k.startsWith("DD_")
+                    || k.startsWith("KUBERNETES_")
+                    || k.equals("GOOGLE_APPLICATION_CREDENTIALS"));
+    pb.environment().put("LOGCHUTE_METRICS_PORT", "0"); // any free port, unless the test says
     pb.environment().putAll(env);
     pb.redirectOutput(stdout.toFile());
     pb.redirectError(stderr.toFile());
     process = pb.start();
+  }
+
+  /** The port of /metrics, /healthz, /readyz, once the agent has logged it. */
+  int statusPort(Duration timeout) {
+    String marker = "metrics and health on port ";
+    Await.until(
+        "the agent reports its status port",
+        timeout,
+        () -> {
+          try {
+            return stderrText().contains(marker);
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    try {
+      String text = stderrText();
+      int at = text.indexOf(marker) + marker.length();
+      int end = at;
+      while (end < text.length() && Character.isDigit(text.charAt(end))) {
+        end++;
+      }
+      return Integer.parseInt(text.substring(at, end));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   List<String> stdoutLines() throws IOException {

@@ -95,6 +95,19 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     return this;
   }
 
+  /** True while every sink's batching thread runs (for a liveness check). */
+  public synchronized boolean isAlive() {
+    if (!started || threads.isEmpty()) {
+      return false;
+    }
+    for (Thread t : threads) {
+      if (!t.isAlive()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public void emit(List<LogRecord> records) throws InterruptedException {
     if (records.isEmpty()) {

@@ -82,8 +82,8 @@ public final class FileTailer implements Tailer {
   private boolean reading;
   private boolean watching;
   private boolean inEmit;
-  private Thread reader;
-  private Thread watcher;
+  private volatile Thread reader;
+  private volatile Thread watcher;
   private RecordEmitter emitter;
 
   /**
@@ -829,6 +829,13 @@ public final class FileTailer implements Tailer {
   }
 
   // ---------------------------------------------------------------- lifecycle
+
+  /** True while the reading and watching threads run (for a liveness check). */
+  public boolean isAlive() {
+    Thread r = reader;
+    Thread w = watcher;
+    return r != null && w != null && r.isAlive() && w.isAlive();
+  }
 
   @Override
   public void stopReading() {
