@@ -69,6 +69,7 @@ public final class FileTailer implements Tailer {
   private final Discovery discovery;
   private final CheckpointStore store;
   private final Enrichment enrichment;
+  private final RotationHistory history = new RotationHistory();
 
   private final Map<Path, TrackedFile> byPath = new ConcurrentHashMap<>();
   private final Map<LogSource, TrackedFile> bySource = new ConcurrentHashMap<>();
@@ -118,7 +119,14 @@ public final class FileTailer implements Tailer {
     this.store = new CheckpointStore(config.dataDir(), metrics);
     this.enrichment =
         new Enrichment(enricher, config.metadataWait(), metrics, bySource::get, this::signal);
-    metrics.gauge("logchute_files_tracked", "Files open for reading.", () -> files.size());
+    metrics.gauge(
+        "logchute_files_tracked",
+        "Files being followed (open or parked), including rotated ones still draining.",
+        () -> files.size());
+    metrics.gauge(
+        "logchute_files_open",
+        "Files held open (at most maxOpenFiles, plus draining ones).",
+        this::openFiles);
     metrics.gauge(
         "logchute_checkpoint_lag_bytes",
         "Bytes read but not yet acknowledged by every sink, over all files.",
@@ -181,6 +189,7 @@ public final class FileTailer implements Tailer {
       long now = clock.nanoTime();
       if (now - nextScan >= 0) {
         scanSafely(false);
+        resolveParked();
         pruneReleased();
         nextScan = clock.nanoTime() + refresh;
       }
@@ -233,12 +242,20 @@ public final class FileTailer implements Tailer {
         markRotated(e.getValue()); // deleted (or excluded now): drain, then let go
       }
     }
+    Set<Path> links = new HashSet<>(found);
+    for (TrackedFile f : files) {
+      links.add(f.path);
+    }
+    history.retain(links, clock.nanoTime());
     if (added) {
       signal();
     }
   }
 
   private void track(TrackedFile f) {
+    if (!history.observed(f.path)) {
+      history.observe(f.path, rotatedSiblings(f.path, false), rotatedSiblings(f.path, true));
+    }
     if (!f.rotated) {
       byPath.put(f.path, f);
     }
@@ -389,6 +406,8 @@ public final class FileTailer implements Tailer {
       for (FileCheckpoint cp : e.getValue()) {
         if (!resumeRotated(Path.of(e.getKey()), cp) && !resumeCompressed(Path.of(e.getKey()), cp)) {
           metrics.unresumed.increment();
+          metrics.lost(
+              LogSource.of(Path.of(e.getKey()), new FileIdentity(cp.device(), cp.inode())), 0);
           LOG.log(
               Level.WARNING,
               "{0} (inode {1}): saved at offset {2} but not found again (rotated and compressed,"
@@ -509,19 +528,24 @@ public final class FileTailer implements Tailer {
 
   /**
    * After a rotation of {@code link} was seen, files rotated in between two scans (written, renamed
-   * and replaced before the scan noticed them) lie beside the live file with identities never seen;
-   * they were written after {@code previous} was opened. They are read from their start.
+   * and replaced before the scan noticed them — a slow watcher may miss several) lie beside the
+   * live file: uncompressed with an identity never seen, or already compressed with content that is
+   * no file logchute has read. Each is read from its start. Rotated files that were there when the
+   * link was first seen are history, not read (see {@link RotationHistory}).
    */
   private void recoverSkippedRotations(Path link, TrackedFile previous) {
-    Set<FileIdentity> known = new HashSet<>();
+    Set<FileIdentity> tracked = new HashSet<>();
+    List<TrackedFile> ofLink = new ArrayList<>();
     for (TrackedFile f : files) {
-      known.add(f.identity);
+      tracked.add(f.identity);
+      if (f.path.equals(link)) {
+        ofLink.add(f);
+      }
     }
     for (Path sibling : rotatedSiblings(link, false)) {
       try {
         FileIdentity id = FileIdentity.of(sibling);
-        if (known.contains(id)
-            || Files.getLastModifiedTime(sibling).toMillis() <= previous.openedAtMillis) {
+        if (tracked.contains(id) || history.known(link, id)) {
           continue;
         }
         FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
@@ -530,8 +554,45 @@ public final class FileTailer implements Tailer {
         metrics.rotatedPickedUp.increment();
         track(f);
       } catch (IOException e) {
-        // compressed or deleted meanwhile
+        // compressed or deleted meanwhile: the compressed copy is found below or next time
       }
+    }
+    for (Path gz : history.unseenCompressed(link, rotatedSiblings(link, true), ofLink)) {
+      trackCompressedFromStart(link, gz);
+    }
+  }
+
+  /** Reads a compressed rotated file logchute never saw uncompressed, from its start. */
+  private void trackCompressedFromStart(Path link, Path gz) {
+    try {
+      TrackedFile.Fingerprint fp = RotationHistory.fingerprint(gz);
+      LogInput in = LogInput.gzipAt(gz, 0, fp.length(), fp.crc(), 0, 0);
+      if (in == null) {
+        return;
+      }
+      FileIdentity id = FileIdentity.of(gz);
+      LogSource source = LogSource.of(link, id);
+      RecordAssembler a =
+          new RecordAssembler(
+              source, config.format(), 0, config.decodeOptions(), decodeMetrics, clock);
+      long now = clock.epochNanos() / 1_000_000;
+      // until it is done, a restart reads it again from the start (matched by its fingerprint)
+      FileCheckpoint frozen =
+          new FileCheckpoint(
+              link.toString(), id.device(), id.inode(), 0, fp.length(), fp.crc(), 0, 0, now);
+      TrackedFile f = new TrackedFile(link, source, id, in, a, now, frozen);
+      f.fingerprint = fp;
+      markRotated(f);
+      metrics.filesOpened.increment();
+      metrics.rotatedPickedUp.increment();
+      LOG.log(
+          Level.INFO,
+          "{0}: {1} was rotated and compressed before logchute saw it; reading it whole",
+          link,
+          gz.getFileName());
+      track(f);
+    } catch (IOException e) {
+      RATE_LIMITED.log(Level.WARNING, "{0}: cannot read {1}: {2}", link, gz, e.toString());
     }
   }
 
@@ -567,6 +628,7 @@ public final class FileTailer implements Tailer {
   private void pruneReleased() {
     for (TrackedFile f : files) {
       if (f.released && f.fullyAcknowledged()) {
+        history.finished(f);
         files.remove(f);
         bySource.remove(f.source, f);
         f.closeChannel();
@@ -588,10 +650,11 @@ public final class FileTailer implements Tailer {
           if (!isReading()) {
             return;
           }
-          if (!f.released) {
+          if (!f.released && !f.parked) {
             progressed |= readOnce(f, buf, out, mergeTimeout, rotateWait);
           }
         }
+        parkIdle();
         if (!progressed) {
           lock.lock();
           try {
@@ -790,35 +853,18 @@ public final class FileTailer implements Tailer {
       if (f.released && f.fullyAcknowledged()) {
         continue; // finished for good: pruned
       }
-      if (f.frozen != null) {
-        entries.add(f.frozen); // a gzip stream cannot be hashed at random: resume it the same way
+      FileCheckpoint parked = f.parkedCheckpoint;
+      if (f.parked && parked != null) {
+        entries.add(parked);
         continue;
       }
-      long offset = f.committed();
-      int tailLen = (int) Math.min(Fingerprints.TAIL_BYTES, offset);
-      long tail = 0;
-      TrackedFile.Fingerprint fp = f.fingerprint;
-      try {
-        if (tailLen > 0) {
-          tail = f.input.crc(offset - tailLen, tailLen);
-        }
-      } catch (IOException e) {
-        continue; // channel closed under us: its entry would be wrong, leave it out this round
+      FileCheckpoint entry = entryFor(f, now);
+      if (entry == null && f.parked && f.parkedCheckpoint != null) {
+        entry = f.parkedCheckpoint; // parked while we were hashing it
       }
-      if (tail < 0) {
-        continue;
+      if (entry != null) {
+        entries.add(entry);
       }
-      entries.add(
-          new FileCheckpoint(
-              f.path.toString(),
-              f.identity.device(),
-              f.identity.inode(),
-              offset,
-              fp.length(),
-              fp.crc(),
-              tailLen,
-              tail,
-              now));
     }
     try {
       store.save(entries);
@@ -826,6 +872,221 @@ public final class FileTailer implements Tailer {
       RATE_LIMITED.log(
           Level.ERROR, "saving checkpoints to {0} failed: {1}", store.path(), e.toString());
     }
+  }
+
+  /** The checkpoint of {@code f} now, or null if it cannot be computed this round. */
+  private FileCheckpoint entryFor(TrackedFile f, long nowMillis) {
+    if (f.frozen != null) {
+      return f.frozen; // a gzip stream cannot be hashed at random: resume it the same way
+    }
+    long offset = f.committed();
+    int tailLen = (int) Math.min(Fingerprints.TAIL_BYTES, offset);
+    long tail = 0;
+    TrackedFile.Fingerprint fp = f.fingerprint;
+    try {
+      if (tailLen > 0) {
+        tail = f.input.crc(offset - tailLen, tailLen);
+      }
+    } catch (IOException e) {
+      return null; // channel closed under us: its entry would be wrong, leave it out this round
+    }
+    if (tail < 0) {
+      return null;
+    }
+    return new FileCheckpoint(
+        f.path.toString(),
+        f.identity.device(),
+        f.identity.inode(),
+        offset,
+        fp.length(),
+        fp.crc(),
+        tailLen,
+        tail,
+        nowMillis);
+  }
+
+  // ---------------------------------------------------------------- the open-file bound
+
+  private int openFiles() {
+    int n = 0;
+    for (TrackedFile f : files) {
+      if (!f.parked && !f.released) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Reader thread: while more than maxOpenFiles files are open, closes the ones idle at their end
+   * for the longest — only live files with nothing pending and everything acknowledged, so their
+   * checkpoint is fixed while they are closed. Rotated files are never parked: they must drain.
+   */
+  private void parkIdle() {
+    int open = openFiles();
+    if (open <= config.maxOpenFiles()) {
+      return;
+    }
+    List<TrackedFile> idle = new ArrayList<>();
+    for (TrackedFile f : files) {
+      if (!f.parked
+          && !f.released
+          && !f.rotated
+          && f.frozen == null
+          && f.input.growable()
+          && f.eofSinceNanos >= 0
+          && !f.assembler.hasPending()
+          && f.safeOffset == f.assembler.position()
+          && f.fullyAcknowledged()) {
+        idle.add(f);
+      }
+    }
+    idle.sort((a, b) -> Long.compare(a.eofSinceNanos, b.eofSinceNanos));
+    long now = clock.epochNanos() / 1_000_000;
+    for (TrackedFile f : idle) {
+      if (open <= config.maxOpenFiles()) {
+        break;
+      }
+      FileCheckpoint cp = entryFor(f, now);
+      if (cp == null) {
+        continue;
+      }
+      f.lastSeenSize = f.assembler.position();
+      f.parkedCheckpoint = cp;
+      f.parked = true;
+      f.closeChannel();
+      metrics.parked.increment();
+      open--;
+    }
+  }
+
+  /**
+   * Watcher thread, after each scan: a parked file that grew (or shrank) is reopened at its path;
+   * one the scan found rotated is reopened where the kubelet moved it (or resumed from its {@code
+   * .gz}) so that it drains; one that is gone for good is released, and counted as lost if it had
+   * grown since it was last read.
+   */
+  private void resolveParked() {
+    boolean reopened = false;
+    for (TrackedFile f : files) {
+      if (!f.parked) {
+        continue;
+      }
+      long position = f.assembler.position(); // the reader does not touch a parked file
+      if (!f.rotated) {
+        try {
+          if (!FileIdentity.of(f.path).equals(f.identity)) {
+            continue; // replaced: the scan marks it rotated
+          }
+          long size = Files.size(f.path);
+          f.lastSeenSize = Math.max(f.lastSeenSize, size);
+          if (size != position) {
+            Reopen r = reopen(f, f.path);
+            reopened |= r == Reopen.DONE;
+            if (r == Reopen.NOT_THIS_FILE) {
+              // A new file at the path got our inode (the kubelet rotated, compressed and deleted
+              // ours while it was closed): a rotation the scan could not see. The next scan opens
+              // the new file; ours is looked for below, its successors beside it.
+              byPath.remove(f.path, f);
+              metrics.rotations.increment();
+              markRotated(f);
+              recoverSkippedRotations(f.path, f);
+              reopened = true;
+            }
+          }
+        } catch (IOException e) {
+          // gone: the scan marks it rotated
+        }
+        if (!f.rotated) {
+          continue;
+        }
+      }
+      boolean found = false;
+      for (Path sibling : rotatedSiblings(f.path, false)) {
+        try {
+          if (FileIdentity.of(sibling).equals(f.identity)) {
+            found = reopen(f, sibling) == Reopen.DONE;
+            break;
+          }
+        } catch (IOException e) {
+          // gone meanwhile
+        }
+      }
+      reopened |= found;
+      if (found) {
+        continue;
+      }
+      FileCheckpoint cp = f.parkedCheckpoint;
+      if (cp != null && resumeCompressed(f.path, cp)) {
+        f.parked = false;
+        f.released = true; // the resumed .gz stands in for it
+        reopened = true;
+        continue;
+      }
+      releaseParked(f, position);
+    }
+    if (reopened) {
+      signal();
+    }
+  }
+
+  /** Lets a parked file go for good, counting what it had beyond what was read as lost. */
+  private void releaseParked(TrackedFile f, long position) {
+    long lost = Math.max(0, f.lastSeenSize - position);
+    if (lost > 0) {
+      metrics.lost(f.source, lost);
+      LOG.log(
+          Level.WARNING,
+          "{0}: closed while idle and gone before its last {1} bytes were read; they are lost",
+          f.path,
+          lost);
+    }
+    f.parked = false;
+    f.released = true;
+    metrics.filesReleased.increment();
+  }
+
+  private enum Reopen {
+    DONE,
+    FAILED,
+    NOT_THIS_FILE
+  }
+
+  /**
+   * Reopens parked {@code f} at {@code at}, after checking it is the same file: device, inode, and
+   * the hashes of its first bytes and of the bytes before the read position (an inode is reused
+   * quickly once the kubelet deletes a compressed rotation).
+   */
+  private Reopen reopen(TrackedFile f, Path at) {
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(at, StandardOpenOption.READ);
+    } catch (IOException e) {
+      RATE_LIMITED.log(Level.WARNING, "{0}: cannot be reopened ({1}); will retry", at, e);
+      return Reopen.FAILED;
+    }
+    try {
+      if (!FileIdentity.of(at).equals(f.identity)) {
+        closeQuietly(ch);
+        return Reopen.FAILED;
+      }
+      FileCheckpoint cp = f.parkedCheckpoint;
+      long size = ch.size();
+      boolean truncatedInPlace = !f.rotated && cp != null && size < cp.offset();
+      if (cp != null && !truncatedInPlace && !matches(cp, ch, size)) {
+        closeQuietly(ch);
+        return Reopen.NOT_THIS_FILE;
+      }
+    } catch (IOException e) {
+      closeQuietly(ch);
+      return Reopen.FAILED;
+    }
+    f.input = LogInput.of(ch);
+    f.eofSinceNanos = -1;
+    f.parked = false;
+    f.parkedCheckpoint = null;
+    metrics.reopened.increment();
+    return Reopen.DONE;
   }
 
   // ---------------------------------------------------------------- lifecycle

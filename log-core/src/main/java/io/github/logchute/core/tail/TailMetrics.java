@@ -16,8 +16,17 @@ final class TailMetrics {
   final Counter checkpointMismatch;
   final Counter unresumed;
   final Counter rotatedPickedUp;
+  final Counter parked;
+  final Counter reopened;
+  private final MetricsRegistry registry;
 
   TailMetrics(MetricsRegistry r) {
+    registry = r;
+    parked =
+        r.counter(
+            "logchute_files_parked_total",
+            "Idle files closed to stay within maxOpenFiles (reopened by identity when they grow).");
+    reopened = r.counter("logchute_files_reopened_total", "Parked files opened again.");
     filesOpened = r.counter("logchute_files_opened_total", "Log files opened for reading.");
     filesReleased =
         r.counter(
@@ -54,5 +63,34 @@ final class TailMetrics {
             "logchute_rotated_files_recovered_total",
             "Rotated files found beside a live file and read (after a restart or a missed"
                 + " rotation).");
+  }
+
+  /**
+   * Counts a file that disappeared with bytes logchute had not read, by pod: {@code lostBytes} may
+   * be 0 when how much is unknown (the file is counted either way).
+   */
+  void lost(io.github.logchute.core.LogSource source, long lostBytes) {
+    String ns = source.container().map(c -> c.namespace()).orElse("");
+    String pod = source.container().map(c -> c.pod()).orElse("");
+    registry
+        .counter(
+            "logchute_files_lost_total",
+            "Files that disappeared before logchute read all of them, by pod.",
+            "namespace",
+            ns,
+            "pod",
+            pod)
+        .increment();
+    if (lostBytes > 0) {
+      registry
+          .counter(
+              "logchute_bytes_lost_total",
+              "Bytes of files that disappeared before logchute read them, by pod (where known).",
+              "namespace",
+              ns,
+              "pod",
+              pod)
+          .add(lostBytes);
+    }
   }
 }

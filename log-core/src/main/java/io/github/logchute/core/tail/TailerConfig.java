@@ -28,6 +28,8 @@ import java.util.Objects;
  *     alone
  * @param metadataWait how long a new file's records wait for its metadata (a pod not yet seen by
  *     the enricher) before they go out with what is known; other files are read meanwhile
+ * @param maxOpenFiles files held open at most; beyond it, files idle at their end are closed and
+ *     reopened by identity when they grow (rotated and draining files are always held)
  */
 public record TailerConfig(
     List<String> include,
@@ -43,7 +45,8 @@ public record TailerConfig(
     Duration pollInterval,
     Duration rotateWait,
     Duration mergeTimeout,
-    Duration metadataWait) {
+    Duration metadataWait,
+    int maxOpenFiles) {
 
   public static final List<String> DEFAULT_INCLUDE = List.of("/var/log/containers/*.log");
   public static final List<String> DEFAULT_EXCLUDE = List.of("**/*.gz", "**/*.tmp");
@@ -55,6 +58,7 @@ public record TailerConfig(
   public static final Duration DEFAULT_ROTATE_WAIT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_MERGE_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_METADATA_WAIT = Duration.ofSeconds(2);
+  public static final int DEFAULT_MAX_OPEN_FILES = 1024;
 
   public TailerConfig {
     include = List.copyOf(include);
@@ -73,6 +77,9 @@ public record TailerConfig(
     notNegative("rotateWait", rotateWait);
     positive("mergeTimeout", mergeTimeout);
     notNegative("metadataWait", metadataWait);
+    if (maxOpenFiles < 1) {
+      throw new IllegalArgumentException("maxOpenFiles must be >= 1, was " + maxOpenFiles);
+    }
     if (readBufferBytes < 1024) {
       throw new IllegalArgumentException("readBufferBytes must be >= 1024, was " + readBufferBytes);
     }
@@ -112,6 +119,7 @@ public record TailerConfig(
     private Duration rotateWait = DEFAULT_ROTATE_WAIT;
     private Duration mergeTimeout = DEFAULT_MERGE_TIMEOUT;
     private Duration metadataWait = DEFAULT_METADATA_WAIT;
+    private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
 
     private Builder() {}
 
@@ -185,6 +193,11 @@ public record TailerConfig(
       return this;
     }
 
+    public Builder maxOpenFiles(int n) {
+      this.maxOpenFiles = n;
+      return this;
+    }
+
     public TailerConfig build() {
       return new TailerConfig(
           include,
@@ -200,7 +213,8 @@ public record TailerConfig(
           pollInterval,
           rotateWait,
           mergeTimeout,
-          metadataWait);
+          metadataWait,
+          maxOpenFiles);
     }
   }
 }

@@ -36,7 +36,9 @@ final class TrackedFile {
   final Path path;
   final LogSource source;
   final FileIdentity identity;
-  final LogInput input;
+
+  /** The open file; replaced when a parked file is reopened. */
+  volatile LogInput input;
 
   /** For a gzipped rotated file being resumed: its checkpoint, kept as is until it is done. */
   final FileCheckpoint frozen;
@@ -56,6 +58,17 @@ final class TrackedFile {
   volatile long rotatedAtNanos;
   volatile boolean released;
   volatile Fingerprint fingerprint = Fingerprint.NONE;
+
+  /**
+   * Closed to stay within maxOpenFiles while idle at its end (fully acknowledged, nothing pending);
+   * {@link #parkedCheckpoint} stands in for it in checkpoints until it is reopened.
+   */
+  volatile boolean parked;
+
+  volatile FileCheckpoint parkedCheckpoint;
+
+  /** The file's size when the watcher last looked at it while parked. */
+  volatile long lastSeenSize;
 
   private final ArrayDeque<Mark> marks = new ArrayDeque<>();
 

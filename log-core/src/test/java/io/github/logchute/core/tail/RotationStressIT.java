@@ -47,11 +47,15 @@ class RotationStressIT {
         new TailHarness(root.resolve("data"), logs.glob(), b -> b, sink, 64L << 20)) {
       List<KubeletLogs.Container> containers = containers(logs);
       runWriters(containers, () -> {});
-      Await.until(
-          "every line delivered",
-          Duration.ofSeconds(120),
-          () -> sink.records().size(),
-          n -> n >= FILES * LINES_PER_FILE);
+      try {
+        Await.until(
+            "every line delivered",
+            Duration.ofSeconds(120),
+            () -> sink.records().size(),
+            n -> n >= FILES * LINES_PER_FILE);
+      } catch (AssertionError e) {
+        throw new AssertionError(missing(sink.records()) + "\n" + metrics(h), e);
+      }
       verify(sink.records());
       assertThat(h.metric("logchute_rotations_total")).isGreaterThan(FILES * 3L);
     }
@@ -88,6 +92,7 @@ class RotationStressIT {
       assertThat(
               h.metrics.value(
                   "logchute_sink_records_total", "sink", "memory", "result", "accepted"))
+          .as("records accepted; %s", duplicates(sink.records()))
           .isEqualTo((long) FILES * LINES_PER_FILE);
       assertThat(distinctMessages(sink)).isEqualTo(FILES * LINES_PER_FILE);
       assertThat(h.metrics.value("logchute_pipeline_queued_bytes_peak"))
@@ -147,6 +152,62 @@ class RotationStressIT {
     } finally {
       pool.shutdown();
     }
+  }
+
+  /** Which sequence numbers have not arrived, as ranges per pod (for a failure message). */
+  private static String missing(List<LogRecord> records) {
+    Map<String, boolean[]> seen = new java.util.TreeMap<>();
+    for (LogRecord r : records) {
+      String text = r.messageText();
+      int space = text.indexOf(' ');
+      int end = text.indexOf(' ', space + 1);
+      int seq = Integer.parseInt(text.substring(space + 5, end < 0 ? text.length() : end));
+      seen.computeIfAbsent(text.substring(0, space), k -> new boolean[LINES_PER_FILE])[seq] = true;
+    }
+    StringBuilder sb = new StringBuilder("missing:");
+    seen.forEach(
+        (pod, s) -> {
+          for (int i = 0; i < s.length; i++) {
+            if (!s[i]) {
+              int j = i;
+              while (j + 1 < s.length && !s[j + 1]) {
+                j++;
+              }
+              sb.append(' ').append(pod).append('[').append(i).append("..").append(j).append(']');
+              i = j;
+            }
+          }
+        });
+    return sb.toString();
+  }
+
+  /** Records delivered more than once, by where they were read (for a failure message). */
+  private static String duplicates(List<LogRecord> records) {
+    Map<String, LogRecord> first = new HashMap<>();
+    StringBuilder sb = new StringBuilder("duplicates:");
+    int n = 0;
+    for (LogRecord r : records) {
+      LogRecord before = first.putIfAbsent(r.messageText(), r);
+      if (before != null && n++ < 5) {
+        sb.append("\n  ")
+            .append(r.messageText(), 0, Math.min(20, r.messageText().length()))
+            .append(" first ")
+            .append(before.source())
+            .append(" @")
+            .append(before.startOffset())
+            .append(" again ")
+            .append(r.source())
+            .append(" @")
+            .append(r.startOffset());
+      }
+    }
+    return sb.append("\n  total ").append(n).toString();
+  }
+
+  private static String metrics(TailHarness h) {
+    StringBuilder sb = new StringBuilder();
+    h.metrics.writePrometheus(sb);
+    return sb.toString();
   }
 
   private static void verify(List<LogRecord> records) {

@@ -1,0 +1,173 @@
+package io.github.logchute.core.tail;
+
+import io.github.logchute.core.FileIdentity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32C;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * What the watcher knows about the rotated files of each link, so that a rotation it did not see —
+ * a file created, renamed and perhaps already compressed between two scans of a slow watcher — is
+ * still read, once: which rotated files were already there when the link was first seen (history,
+ * not ours to read), and which files of the link logchute has finished (by identity, and by the
+ * fingerprint of their first bytes, which survives compression into a new inode).
+ *
+ * <p>Watcher thread only.
+ */
+final class RotationHistory {
+
+  /** Finished files remembered per link (the kubelet keeps 5 rotated files by default). */
+  private static final int REMEMBERED = 32;
+
+  /**
+   * How long a link that no scan found is remembered: the kubelet's rename-then-create leaves the
+   * link dangling for a moment, and forgetting it then would forget what was read.
+   */
+  private static final long FORGET_AFTER_NANOS = 10L * 60 * 1_000_000_000;
+
+  private static final class Link {
+    long lastSeenNanos;
+    final Set<FileIdentity> preexisting = new HashSet<>();
+    final Set<String> gzSeen = new HashSet<>();
+    final ArrayDeque<FileIdentity> finishedIds = new ArrayDeque<>();
+    final ArrayDeque<TrackedFile.Fingerprint> finishedFps = new ArrayDeque<>();
+  }
+
+  private final Map<Path, Link> links = new HashMap<>();
+
+  boolean observed(Path link) {
+    return links.containsKey(link);
+  }
+
+  /** The fingerprint of a compressed file's first decompressed bytes. */
+  static TrackedFile.Fingerprint fingerprint(Path gz) throws IOException {
+    byte[] head = head(gz);
+    CRC32C crc = new CRC32C();
+    crc.update(head, 0, head.length);
+    return new TrackedFile.Fingerprint(head.length, crc.getValue());
+  }
+
+  /** Records the rotated files beside {@code link} the first time the link is seen. */
+  void observe(Path link, List<Path> plainSiblings, List<Path> gzSiblings) {
+    if (links.containsKey(link)) {
+      return;
+    }
+    Link l = new Link();
+    for (Path p : plainSiblings) {
+      try {
+        l.preexisting.add(FileIdentity.of(p));
+      } catch (IOException e) {
+        // gone
+      }
+    }
+    for (Path p : gzSiblings) {
+      l.gzSeen.add(p.getFileName().toString());
+    }
+    links.put(link, l);
+  }
+
+  /** A file of {@code link} was read to its end and let go. */
+  void finished(TrackedFile f) {
+    Link l = links.get(f.path);
+    if (l == null) {
+      return;
+    }
+    l.finishedIds.addLast(f.identity);
+    if (f.fingerprint.length() > 0) {
+      l.finishedFps.addLast(f.fingerprint);
+    }
+    while (l.finishedIds.size() > REMEMBERED) {
+      l.finishedIds.removeFirst();
+    }
+    while (l.finishedFps.size() > REMEMBERED) {
+      l.finishedFps.removeFirst();
+    }
+  }
+
+  /** True if the plain rotated file {@code id} beside {@code link} is not one to read. */
+  boolean known(Path link, FileIdentity id) {
+    Link l = links.get(link);
+    return l != null && (l.preexisting.contains(id) || l.finishedIds.contains(id));
+  }
+
+  /**
+   * The compressed siblings of {@code link} not seen before whose content is not a file logchute
+   * has read or is reading ({@code tracked}: the link's files being followed, compared by their
+   * first bytes read afresh — one may not have been read yet). Each is returned once.
+   */
+  List<Path> unseenCompressed(Path link, List<Path> gzSiblings, List<TrackedFile> tracked) {
+    Link l = links.get(link);
+    List<Path> out = new ArrayList<>();
+    if (l == null) {
+      return out;
+    }
+    for (Path gz : gzSiblings) {
+      if (!l.gzSeen.add(gz.getFileName().toString())) {
+        continue;
+      }
+      byte[] head;
+      try {
+        head = head(gz);
+      } catch (IOException e) {
+        continue; // unreadable or being written: not ours to guess at
+      }
+      if (head.length == 0) {
+        continue; // nothing in it to lose
+      }
+      List<TrackedFile.Fingerprint> known = new ArrayList<>(l.finishedFps);
+      for (TrackedFile f : tracked) {
+        known.add(f.fingerprint);
+        try {
+          int len = (int) Math.min(head.length, f.input.size());
+          long crc = len > 0 && f.input.growable() ? f.input.crc(0, len) : -1;
+          if (crc >= 0) {
+            known.add(new TrackedFile.Fingerprint(len, crc));
+          }
+        } catch (IOException e) {
+          // parked or gone: its last fingerprint stands
+        }
+      }
+      boolean ours = false;
+      for (TrackedFile.Fingerprint fp : known) {
+        if (fp.length() > 0 && fp.length() <= head.length) {
+          CRC32C crc = new CRC32C();
+          crc.update(head, 0, fp.length());
+          if (crc.getValue() == fp.crc()) {
+            ours = true;
+            break;
+          }
+        }
+      }
+      if (!ours) {
+        out.add(gz);
+      }
+    }
+    return out;
+  }
+
+  /** Notes that the links in {@code seen} exist; forgets links not seen for ten minutes. */
+  void retain(Set<Path> seen, long nowNanos) {
+    for (Map.Entry<Path, Link> e : links.entrySet()) {
+      if (seen.contains(e.getKey()) || e.getValue().lastSeenNanos == 0) {
+        e.getValue().lastSeenNanos = nowNanos;
+      }
+    }
+    links.values().removeIf(l -> nowNanos - l.lastSeenNanos > FORGET_AFTER_NANOS);
+  }
+
+  private static byte[] head(Path gz) throws IOException {
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+      return in.readNBytes(Fingerprints.HEAD_BYTES);
+    }
+  }
+}
