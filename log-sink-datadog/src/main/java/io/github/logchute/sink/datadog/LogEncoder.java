@@ -49,15 +49,13 @@ final class LogEncoder implements AutoCloseable {
 
   private static final int CACHE_SIZE = 4096;
 
-  private static final RateLimitedLogger TOO_OLD_LOG =
-      RateLimitedLogger.every10Seconds(DatadogSink.class.getName());
-
   private final DatadogSinkConfig config;
   private final DatadogMetrics metrics;
   private final Clock clock;
   private final JsonFactory factory;
   private final ByteBuf out = new ByteBuf(1 << 20);
   private final Gzip gzip;
+  private final RateLimitedLogger tooOldLog;
   private final LogWriter writer;
   private final Map<SourceKey, ConstantPart> cache =
       new LinkedHashMap<>(64, 0.75f, true) {
@@ -93,6 +91,9 @@ final class LogEncoder implements AutoCloseable {
     this.factory = factory;
     this.gzip = config.compressionLevel() == 0 ? null : new Gzip(config.compressionLevel());
     this.writer = new LogWriter(factory, metrics, config.maxLogBytes());
+    this.tooOldLog =
+        new RateLimitedLogger(
+            System.getLogger(DatadogSink.class.getName()), 10_000_000_000L, clock);
     this.gen = newGenerator();
   }
 
@@ -122,7 +123,7 @@ final class LogEncoder implements AutoCloseable {
         out.write(',');
       }
       long ts = Math.floorDiv(r.timestampNanos(), 1_000_000L);
-      long original = -1;
+      long original = Long.MIN_VALUE; // none
       if (ts < oldestMillis) {
         tooOld++;
         oldest = Math.min(oldest, ts);
@@ -168,7 +169,7 @@ final class LogEncoder implements AutoCloseable {
     if (config.stampOldLogsWithSendTime()) {
       metrics.recordsRestamped.add(n);
     }
-    TOO_OLD_LOG.log(
+    tooOldLog.log(
         Level.WARNING,
         "{0} logs of a batch are stamped more than 18 h ago (oldest {1}); the Datadog intake drops"
             + " such logs. {2}",
