@@ -109,6 +109,15 @@ final class LogEncoder implements AutoCloseable {
 
   /** Encodes {@code records} into one request body. */
   EncodedBatch encode(List<LogRecord> records) {
+    try {
+      return encodeBatch(records);
+    } catch (RuntimeException e) {
+      gen = newGenerator(); // a half-written log must not leak into the next batch
+      throw e;
+    }
+  }
+
+  private EncodedBatch encodeBatch(List<LogRecord> records) {
     out.reset();
     long nowNanos = clock.epochNanos();
     long nowMillis = Math.floorDiv(nowNanos, 1_000_000L);

@@ -40,6 +40,9 @@ final class Responses {
    */
   static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
 
+  /** The refused-key error is logged at most this often. */
+  static final Duration AUTH_LOG_INTERVAL = Duration.ofMinutes(1);
+
   private final DatadogSinkConfig config;
   private final ApiKey apiKey;
   private final DatadogMetrics metrics;
@@ -56,9 +59,7 @@ final class Responses {
     this.where = u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
     this.authLog =
         new RateLimitedLogger(
-            System.getLogger(DatadogSink.class.getName()),
-            Math.min(config.authFailureRetryDelay().toNanos(), 60_000_000_000L),
-            clock);
+            System.getLogger(DatadogSink.class.getName()), AUTH_LOG_INTERVAL.toNanos(), clock);
   }
 
   SendOutcome classify(HttpResponse<byte[]> response) {
@@ -106,21 +107,23 @@ final class Responses {
     metrics.authFailures.increment();
     boolean reloaded = apiKey.reloadable() && apiKey.reload();
     String site =
-        config.site() == null ? "the intake " + config.intakeUri() : "site " + config.site();
+        config.site() == null
+            ? "the intake " + config.intakeUri() + " (sinks.datadog.url / LOGCHUTE_DATADOG_URL)"
+            : "site " + config.site() + " (sinks.datadog.site / DD_SITE)";
+    Duration delay = config.authFailureRetryDelay();
     authLog.log(
         Level.ERROR,
         "DATADOG REFUSED THE API KEY (HTTP {0} from {1}): logs are NOT being delivered. Check"
             + " sinks.datadog.apiKey / apiKeyFile (DD_API_KEY / DD_API_KEY_FILE) and that the key"
-            + " belongs to {2} (sinks.datadog.site / DD_SITE). Nothing is dropped: retrying every"
-            + " {3} s.{4}",
+            + " belongs to {2}. Nothing is dropped: retrying every {3}.{4}",
         status,
         where,
         site,
-        config.authFailureRetryDelay().toSeconds(),
+        delay.toMillis() % 1000 == 0 ? delay.toSeconds() + " s" : delay.toMillis() + " ms",
         reloaded ? " The key file changed and was read again." : "");
     Duration after = reloaded ? Duration.ZERO : config.authFailureRetryDelay();
     return SendOutcome.retry(
-        after, "HTTP " + status + ": the Datadog intake refused the API key (" + site + ")");
+        after, "HTTP " + status + ": the Datadog intake refused the API key, see " + site);
   }
 
   /** Seconds or an HTTP date (RFC 9110 §10.2.3); zero when absent or unreadable; capped. */

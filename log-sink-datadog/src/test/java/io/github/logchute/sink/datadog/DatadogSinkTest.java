@@ -148,7 +148,12 @@ class DatadogSinkTest {
     assertThat(logged)
         .filteredOn(m -> m.contains("REFUSED THE API KEY"))
         .hasSize(1) // rate-limited: the clock did not move
-        .allMatch(m -> m.startsWith("ERROR") && m.contains("DD_API_KEY") && m.contains("DD_SITE"));
+        .allMatch(
+            m ->
+                m.startsWith("ERROR")
+                    && m.contains("DD_API_KEY")
+                    && m.contains("LOGCHUTE_DATADOG_URL")
+                    && m.contains("retrying every 90 s"));
     assertThat(CapturingLoggerFinder.MESSAGES).noneMatch(m -> m.contains(wrong) || m.contains(KEY));
   }
 
