@@ -114,7 +114,12 @@ public final class DatadogSinkProvider implements SinkProvider {
     if (keyFile != null && !keyFile.isBlank()) {
       set(c, "apiKeyFile", () -> b.apiKeyFile(Path.of(keyFile.trim())));
     }
-    set(c, "compressionLevel", () -> b.compressionLevel(c.integer("compressionLevel", 6)));
+    set(
+        c,
+        "compressionLevel",
+        () ->
+            b.compressionLevel(
+                c.integer("compressionLevel", DatadogSinkConfig.DEFAULT_COMPRESSION_LEVEL)));
     set(
         c,
         "requestTimeout",
