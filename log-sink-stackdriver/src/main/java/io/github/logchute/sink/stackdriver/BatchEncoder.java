@@ -130,7 +130,7 @@ final class BatchEncoder {
       }
       parts.put(source, p);
       metrics.sourceParts.increment();
-      if (p.resource.getValue().contains("\"cluster_name\":\"\"")) {
+      if (!p.clusterKnown) {
         log.log(
             Level.WARNING,
             "stackdriver: no cluster name for {0}: set clusterName (LOGCHUTE_CLUSTER_NAME) or"

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -191,7 +192,8 @@ final class EntryWriter {
       cut--; // never split a UTF-8 sequence
     }
     byte[] marker =
-        String.format(MARKER_FORMAT, cut, msg.length).getBytes(StandardCharsets.US_ASCII);
+        String.format(Locale.ROOT, MARKER_FORMAT, cut, msg.length)
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] text = new byte[cut + marker.length];
     System.arraycopy(msg, 0, text, 0, cut);
     System.arraycopy(marker, 0, text, cut, marker.length);

@@ -36,6 +36,7 @@ final class SourcePart {
   final Map<String, String> podLabels;
   final SerializedString podLabelsJson;
   final char[] insertIdPrefix;
+  final boolean clusterKnown;
 
   private SourcePart(
       SourceMetadata metadata,
@@ -45,7 +46,8 @@ final class SourcePart {
       SerializedString resource,
       Map<String, String> podLabels,
       SerializedString podLabelsJson,
-      char[] insertIdPrefix) {
+      char[] insertIdPrefix,
+      boolean clusterKnown) {
     this.metadata = metadata;
     this.project = project;
     this.stdoutLogName = stdoutLogName;
@@ -54,6 +56,7 @@ final class SourcePart {
     this.podLabels = podLabels;
     this.podLabelsJson = podLabelsJson;
     this.insertIdPrefix = insertIdPrefix;
+    this.clusterKnown = clusterKnown;
   }
 
   String logName(LogStream stream) {
@@ -136,7 +139,8 @@ final class SourcePart {
         new SerializedString(resource),
         Collections.unmodifiableMap(labels),
         labelsJson,
-        InsertIds.prefix(source));
+        InsertIds.prefix(source),
+        cluster != null && !cluster.isEmpty());
   }
 
   /**
