@@ -276,24 +276,9 @@ public final class StackdriverConfig {
      */
     public Builder logName(String value) {
       this.logName = blankToNull(value);
-      if (logName != null) {
-        if (logName.length() >= 512) {
-          throw error("logName", "must be shorter than 512 characters");
-        }
-        for (int i = 0; i < logName.length(); i++) {
-          char c = logName.charAt(i);
-          boolean ok =
-              (c >= 'a' && c <= 'z')
-                  || (c >= 'A' && c <= 'Z')
-                  || (c >= '0' && c <= '9')
-                  || c == '/'
-                  || c == '_'
-                  || c == '.'
-                  || c == '-';
-          if (!ok) {
-            throw error("logName", "may only hold A-Z a-z 0-9 / _ . - (got '" + logName + "')");
-          }
-        }
+      String problem = logName == null ? null : ConfigChecks.logIdProblem(logName);
+      if (problem != null) {
+        throw error("logName", problem);
       }
       return this;
     }
@@ -397,17 +382,8 @@ public final class StackdriverConfig {
     }
 
     private URI httpUrl(String key, String value) {
-      String v = value == null ? "" : value.trim();
-      while (v.endsWith("/")) {
-        v = v.substring(0, v.length() - 1);
-      }
-      URI u;
-      try {
-        u = URI.create(v);
-      } catch (IllegalArgumentException e) {
-        throw error(key, "not a URL: '" + value + "'");
-      }
-      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+      URI u = ConfigChecks.httpUrl(value);
+      if (u == null) {
         throw error(
             key, "expected an http(s) URL such as https://host[:port], got '" + value + "'");
       }
