@@ -245,6 +245,8 @@ public abstract class HttpSinkContractTest {
             liveThreads().stream()
                 .filter(t -> !threadsBefore.contains(t))
                 .filter(t -> !t.getName().startsWith("fake-http"))
+                // the JDK HttpServer's own (non-daemon) thread of the fake servers
+                .filter(t -> !t.getName().equals("HTTP-Dispatcher"))
                 .filter(t -> !t.isDaemon())
                 .toList(),
         List::isEmpty);
