@@ -32,6 +32,12 @@ public final class LogRecord {
   /** The record was assembled from runtime partial lines (CRI {@code P}, Docker split lines). */
   public static final int MERGED = 1 << 3;
 
+  /**
+   * The record is a multi-line event (a stack trace, or lines grouped by a start pattern): its
+   * message is the lines joined with {@code \n}.
+   */
+  public static final int MULTILINE = 1 << 4;
+
   private final LogSource source;
   private final SourceMetadata metadata;
   private final LogStream stream;
@@ -147,6 +153,24 @@ public final class LogRecord {
         newFields);
   }
 
+  /**
+   * This record with another event time (set by a processor that reads the time the application
+   * wrote, for example a JSON {@code time} member). Everything else, offsets included, is kept.
+   */
+  public LogRecord withTimestampNanos(long newTimestampNanos) {
+    return new LogRecord(
+        source,
+        metadata,
+        stream,
+        newTimestampNanos,
+        message,
+        startOffset,
+        endOffset,
+        flags,
+        severity,
+        fields);
+  }
+
   public LogSource source() {
     return source;
   }
@@ -194,7 +218,10 @@ public final class LogRecord {
     return endOffset;
   }
 
-  /** Bit set of {@link #TRUNCATED}, {@link #UNPARSED}, {@link #INVALID_UTF8}, {@link #MERGED}. */
+  /**
+   * Bit set of {@link #TRUNCATED}, {@link #UNPARSED}, {@link #INVALID_UTF8}, {@link #MERGED},
+   * {@link #MULTILINE}.
+   */
   public int flags() {
     return flags;
   }

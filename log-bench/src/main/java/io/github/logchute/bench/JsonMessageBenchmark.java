@@ -1,0 +1,140 @@
+package io.github.logchute.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.github.logchute.core.FileIdentity;
+import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.LogSource;
+import io.github.logchute.core.LogStream;
+import io.github.logchute.core.metrics.MetricsRegistry;
+import io.github.logchute.core.process.MessageProcessor;
+import io.github.logchute.core.process.ProcessMetrics;
+import io.github.logchute.core.process.ProcessingOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Throughput of {@link MessageProcessor} on application log messages: JSON parsing into fields
+ * (Jackson streaming parser), level and time lookup, and level detection on plain text.
+ *
+ * <p>Corpus ({@code corpus} parameter), 2 048 messages generated once with a fixed seed:
+ *
+ * <ul>
+ *   <li>{@code json}: JSON objects of 200 B to 2 KiB in the shapes of zap, logrus, pino and
+ *       logstash-logback-encoder output — nested objects (HTTP request, user), arrays, integers,
+ *       floats, booleans, escaped quotes and {@code \}{@code u} escapes, and, in a quarter of them,
+ *       a Java stack trace string with {@code \n\t} escapes;
+ *   <li>{@code text}: plain-text lines of the same sizes in logback, Python and klog layouts (the
+ *       cheap path: first-byte check, then level detection on 200 bytes).
+ * </ul>
+ *
+ * <p>One operation processes one message; the {@code bytes} counter is message bytes per second
+ * (divide by 1 048 576 for MiB/s). With {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes
+ * allocated per message.
+ *
+ * <pre>{@code
+ * java -jar log-bench/target/benchmarks.jar JsonMessageBenchmark -f 1 -wi 2 -i 3 -w 2s -r 3s -prof gc
+ * }</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+@Fork(1)
+public class JsonMessageBenchmark {
+
+  @Param({"json", "text"})
+  public String corpus;
+
+  private LogRecord[] records;
+  private MessageProcessor processor;
+  private final JsonFactory jackson = new JsonFactory();
+  private int next;
+
+  /** Message bytes processed, reported as a rate. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Bytes {
+    public long bytes;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      bytes = 0;
+    }
+  }
+
+  @Setup
+  public void setUp() {
+    LogSource source =
+        LogSource.of(
+            Path.of("/var/log/containers/api-6f7d9c_shop_api-0123456789abcdef.log"),
+            FileIdentity.NONE);
+    List<String> messages = corpus.equals("json") ? Corpora.jsonLogs(2048) : Corpora.textLogs(2048);
+    records = new LogRecord[messages.size()];
+    long offset = 0;
+    for (int i = 0; i < records.length; i++) {
+      byte[] b = messages.get(i).getBytes(StandardCharsets.UTF_8);
+      records[i] =
+          LogRecord.of(
+              source,
+              LogStream.STDOUT,
+              1_700_000_000_000_000_000L + i,
+              b,
+              offset,
+              offset + b.length + 40,
+              0);
+      offset += b.length + 40;
+    }
+    processor =
+        new MessageProcessor(
+            ProcessingOptions.builder().useTimeField(true).build(),
+            ProcessMetrics.register(new MetricsRegistry()));
+  }
+
+  @Benchmark
+  public void process(Bytes counter, Blackhole bh) {
+    LogRecord r = records[next];
+    next = (next + 1) & (records.length - 1);
+    bh.consume(processor.process(r));
+    counter.bytes += r.messageLength();
+  }
+
+  /**
+   * Reference: Jackson alone walking the same message's tokens (no values materialised), the floor
+   * under {@link #process}.
+   */
+  @Benchmark
+  public void jacksonTokensOnly(Bytes counter, Blackhole bh) throws IOException {
+    LogRecord r = records[next];
+    next = (next + 1) & (records.length - 1);
+    try (JsonParser p = jackson.createParser(r.message())) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        bh.consume(t);
+      }
+    } catch (JsonProcessingException e) {
+      bh.consume(e); // plain text in the text corpus
+    }
+    counter.bytes += r.messageLength();
+  }
+}
