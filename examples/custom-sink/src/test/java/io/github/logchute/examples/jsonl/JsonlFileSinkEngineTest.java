@@ -65,8 +65,13 @@ class JsonlFileSinkEngineTest {
             metrics,
             UnaryOperator.identity())) {
       Await.until("all lines in " + out, Duration.ofSeconds(20), () -> lineCount(out) >= 500);
-      assertThat(engine.metric("logchute_jsonl_file_bytes_written_total"))
-          .isEqualTo(Files.size(out));
+      // counted just after the write returns, on the sink's writer thread
+      long size = Files.size(out);
+      Await.until(
+          "bytes written counted",
+          Duration.ofSeconds(10),
+          () -> engine.metric("logchute_jsonl_file_bytes_written_total"),
+          n -> n == size);
     }
 
     List<JsonNode> lines = new ArrayList<>();
