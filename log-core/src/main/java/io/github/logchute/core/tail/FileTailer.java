@@ -11,6 +11,11 @@ import io.github.logchute.core.checkpoint.FileCheckpoint;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.parse.DecodeMetrics;
 import io.github.logchute.core.parse.RecordAssembler;
+import io.github.logchute.core.process.MessageProcessor;
+import io.github.logchute.core.process.MultilineGrouper;
+import io.github.logchute.core.process.ProcessMetrics;
+import io.github.logchute.core.process.ProcessingOptions;
+import io.github.logchute.core.process.RecordProcessor;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.RecordEmitter;
 import io.github.logchute.core.spi.Tailer;
@@ -70,6 +75,10 @@ public final class FileTailer implements Tailer {
   private final CheckpointStore store;
   private final Enrichment enrichment;
   private final RotationHistory history = new RotationHistory();
+  private final ProcessingOptions processing;
+  private final ProcessMetrics processMetrics;
+  private final RecordProcessor processor;
+  private final List<LogRecord> staged = new ArrayList<>();
 
   private final Map<Path, TrackedFile> byPath = new ConcurrentHashMap<>();
   private final Map<LogSource, TrackedFile> bySource = new ConcurrentHashMap<>();
@@ -96,7 +105,16 @@ public final class FileTailer implements Tailer {
    * @throws IOException if the data directory cannot be created
    */
   public FileTailer(TailerConfig config, MetricsRegistry metrics, Clock clock) throws IOException {
-    this(config, metrics, clock, MetadataEnricher.noop());
+    this(config, metrics, clock, MetadataEnricher.noop(), null);
+  }
+
+  /**
+   * A tailer with enrichment and no record processing (messages stay text, one record per line).
+   */
+  public FileTailer(
+      TailerConfig config, MetricsRegistry metrics, Clock clock, MetadataEnricher enricher)
+      throws IOException {
+    this(config, metrics, clock, enricher, null);
   }
 
   /**
@@ -105,12 +123,26 @@ public final class FileTailer implements Tailer {
    * @param clock time source
    * @param enricher resolves each file's metadata once, and again when it reports a change; closed
    *     by {@link #close}
+   * @param processing multi-line grouping and message parsing (JSON/logfmt fields, level), with
+   *     per-source overrides from metadata; null for none
    * @throws IOException if the data directory cannot be created
    */
   public FileTailer(
-      TailerConfig config, MetricsRegistry metrics, Clock clock, MetadataEnricher enricher)
+      TailerConfig config,
+      MetricsRegistry metrics,
+      Clock clock,
+      MetadataEnricher enricher,
+      ProcessingOptions processing)
       throws IOException {
     Objects.requireNonNull(enricher, "enricher");
+    this.processing = processing;
+    if (processing != null) {
+      this.processMetrics = ProcessMetrics.register(metrics);
+      this.processor = new MessageProcessor(processing, processMetrics);
+    } else {
+      this.processMetrics = null;
+      this.processor = null;
+    }
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = new TailMetrics(metrics);
@@ -704,13 +736,13 @@ public final class FileTailer implements Tailer {
         f.assembler.flushStaleMerges(now, mergeTimeout, out);
         if (f.rotated && now - Math.max(f.eofSinceNanos, f.rotatedAtNanos) >= rotateWait) {
           f.assembler.finish(out);
-          emit(f, out);
+          emit(f, out, true);
           f.released = true;
           metrics.filesReleased.increment();
           return true;
         }
       }
-      emit(f, out);
+      emit(f, out, false);
       return n > 0;
     } catch (ClosedChannelException e) {
       f.released = true;
@@ -734,7 +766,7 @@ public final class FileTailer implements Tailer {
         lostFrom);
     List<LogRecord> out = new ArrayList<>();
     f.assembler.finish(out);
-    emit(f, out);
+    emit(f, out, true);
     f.assembler =
         new RecordAssembler(
             f.source, config.format(), 0, config.decodeOptions(), decodeMetrics, clock);
@@ -760,16 +792,47 @@ public final class FileTailer implements Tailer {
     }
   }
 
-  /** Registers and hands over what {@code out} holds; blocks under backpressure. */
-  private void emit(TrackedFile f, List<LogRecord> out) throws InterruptedException {
+  /**
+   * Groups multi-line events and parses messages (when processing is on), then registers and hands
+   * over the records; blocks under backpressure.
+   *
+   * @param decoded the assembler's records (cleared)
+   * @param endOfFile the file ends here (released or truncated): emit every event held
+   */
+  private void emit(TrackedFile f, List<LogRecord> decoded, boolean endOfFile)
+      throws InterruptedException {
+    List<LogRecord> out = decoded;
+    if (processing != null) {
+      if (f.grouper == null) {
+        f.grouper = new MultilineGrouper(processing, processMetrics, clock);
+      }
+      out = staged;
+      out.clear();
+      for (int i = 0; i < decoded.size(); i++) {
+        f.grouper.feed(decoded.get(i), out);
+      }
+      decoded.clear();
+      if (endOfFile) {
+        f.grouper.finish(out);
+      } else {
+        f.grouper.flushIdle(clock.nanoTime(), out);
+      }
+      for (int i = 0; i < out.size(); i++) {
+        out.set(i, processor.process(out.get(i)));
+      }
+    }
+    long safe = f.assembler.safeOffset();
+    if (f.grouper != null) {
+      safe = f.grouper.safeOffset(safe); // never past the start of an event being grouped
+    }
     if (out.isEmpty()) {
-      f.safeOffset = f.assembler.safeOffset();
+      f.safeOffset = safe;
       return;
     }
     LogRecord[] records = out.toArray(new LogRecord[0]);
     TrackedFile.Mark mark = f.register(records);
     marksByFirst.put(records[0], mark);
-    f.safeOffset = f.assembler.safeOffset();
+    f.safeOffset = safe;
     lock.lock();
     try {
       if (!reading) {
@@ -936,6 +999,7 @@ public final class FileTailer implements Tailer {
           && f.input.growable()
           && f.eofSinceNanos >= 0
           && !f.assembler.hasPending()
+          && (f.grouper == null || !f.grouper.hasPending())
           && f.safeOffset == f.assembler.position()
           && f.fullyAcknowledged()) {
         idle.add(f);

@@ -6,6 +6,7 @@ import io.github.logchute.core.LogSource;
 import io.github.logchute.core.SourceMetadata;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
 import io.github.logchute.core.parse.RecordAssembler;
+import io.github.logchute.core.process.MultilineGrouper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -52,6 +53,10 @@ final class TrackedFile {
   SourceMetadata appliedMetadata;
 
   RecordAssembler assembler;
+
+  /** Multi-line grouping, when processing is on (reader thread only). */
+  MultilineGrouper grouper;
+
   long eofSinceNanos = -1;
   volatile long safeOffset;
   volatile boolean rotated;

@@ -6,6 +6,7 @@ import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
 import io.github.logchute.core.pipeline.RetryPolicy;
+import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.InMemorySink;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.SinkLimits;
@@ -54,6 +55,18 @@ final class TailHarness implements AutoCloseable {
       long maxQueuedBytes,
       MetadataEnricher enricher)
       throws IOException {
+    this(dataDir, glob, tweak, sink, maxQueuedBytes, enricher, null);
+  }
+
+  TailHarness(
+      Path dataDir,
+      String glob,
+      UnaryOperator<TailerConfig.Builder> tweak,
+      InMemorySink sink,
+      long maxQueuedBytes,
+      MetadataEnricher enricher,
+      ProcessingOptions processing)
+      throws IOException {
     this.sink = sink;
     TailerConfig config =
         tweak
@@ -67,7 +80,7 @@ final class TailHarness implements AutoCloseable {
                     .rotateWait(Duration.ofMillis(200))
                     .startAt(StartAt.BEGINNING))
             .build();
-    tailer = new FileTailer(config, metrics, Clock.system(), enricher);
+    tailer = new FileTailer(config, metrics, Clock.system(), enricher, processing);
     pipeline =
         Pipeline.builder()
             .sink("memory", sink)
