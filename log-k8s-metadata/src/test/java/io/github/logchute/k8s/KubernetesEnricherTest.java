@@ -106,7 +106,10 @@ class KubernetesEnricherTest {
 
     Await.until("pod watch open", WAIT, () -> api.pods.openWatches() == 1);
     FakeKubeApi.Request list =
-        api.requests.get(0).resource().equals("pods") ? api.requests.get(0) : api.requests.get(1);
+        api.requests.stream()
+            .filter(r -> !r.watch() && r.resource().equals("pods"))
+            .findFirst()
+            .get();
     assertThat(list.watch()).isFalse();
     assertThat(list.query())
         .containsEntry("resourceVersion", "0")
@@ -148,6 +151,7 @@ class KubernetesEnricherTest {
     assertThat(enrich(web).get(MetadataKeys.K8S_POD_LABEL_PREFIX + "app")).isEqualTo("web-1");
 
     ((ObjectNode) p.path("metadata").path("labels")).put("version", "v2");
+    changes.clear();
     api.putPod(p); // labels updated
     Await.until("onChange for the updated pod", WAIT, () -> changes.contains(web));
     assertThat(enrich(web).get(MetadataKeys.K8S_POD_LABEL_PREFIX + "version")).isEqualTo("v2");
@@ -168,11 +172,9 @@ class KubernetesEnricherTest {
     k8s.release(web);
     assertThat(enrich(late).get(MetadataKeys.K8S_POD_LABEL_PREFIX + "app")).isEqualTo("web-1");
     k8s.release(late);
-    SourceInfo info =
-        k8s.store().find(new SourceInfo("shop", "web-1", "uid-1", "app", null, false, 0)) == null
-            ? null
-            : SourceInfo.UNKNOWN;
-    assertThat(info).as("forgotten once released past the grace").isNull();
+    assertThat(k8s.store().find(new SourceInfo("shop", "web-1", "uid-1", "app", null, false, 0)))
+        .as("forgotten once released past the grace")
+        .isNull();
   }
 
   @Test
@@ -231,6 +233,7 @@ class KubernetesEnricherTest {
     LogSource web2 = logFile(dir, "shop", "web-2", "uid-2", "app", 0);
     ready(web2);
     Await.until("pod watch open", WAIT, () -> api.pods.openWatches() == 1);
+    changes.clear();
     api.dropWatches();
     ObjectNode changed = pod("shop", "web-2", "uid-2", NODE);
     ((ObjectNode) changed.path("metadata").path("labels")).put("tier", "gold");
@@ -271,6 +274,7 @@ class KubernetesEnricherTest {
     assertThat(metric("logchute_k8s_api_errors_total", "pods")).isGreaterThanOrEqualTo(1);
     Await.until("pod watch open again", WAIT, () -> api.pods.openWatches() >= 1);
     ((ObjectNode) p.path("metadata").path("labels")).put("after", "garbage");
+    changes.clear();
     api.putPod(p);
     Await.until("update seen on the new watch", WAIT, () -> changes.contains(web));
     assertThat(enrich(web).get(MetadataKeys.K8S_POD_LABEL_PREFIX + "after")).isEqualTo("garbage");
@@ -296,7 +300,8 @@ class KubernetesEnricherTest {
     int before = api.requests.size();
     api.dropWatches();
     Await.until("watch with token-3", WAIT, () -> watchedWith("Bearer token-3"));
-    assertThat(api.requests.subList(before, api.requests.size()))
+    List<FakeKubeApi.Request> since = List.copyOf(api.requests);
+    assertThat(since.subList(before, since.size()))
         .as("the old token was tried once, refused, then the file was read again")
         .extracting(FakeKubeApi.Request::auth)
         .contains("Bearer token-2");
@@ -373,6 +378,7 @@ class KubernetesEnricherTest {
     LogSource web = logFile(dir, "shop", "web-1", "uid-1", "app", 0);
     ready(web);
     Await.until("namespace watch open", WAIT, () -> api.namespaces.openWatches() == 1);
+    changes.clear();
     api.putNamespace(TestPods.namespace("shop", "team", "checkout"));
     Await.until("onChange", WAIT, () -> changes.contains(web));
     assertThat(enrich(web).get(MetadataKeys.K8S_NAMESPACE_LABEL_PREFIX + "team"))
