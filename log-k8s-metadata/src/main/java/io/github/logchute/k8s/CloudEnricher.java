@@ -130,13 +130,13 @@ public final class CloudEnricher implements MetadataEnricher {
     result.completeOnTimeout(CloudInfo.NONE, timeout.toNanos(), TimeUnit.NANOSECONDS);
     return result.whenComplete(
         (info, e) -> {
+          List<String> why = new ArrayList<>(failures); // before cancelling adds to it
           for (Probe probe : probes) {
             probe.result().cancel(true);
           }
           if (info != null && info.detected()) {
             LOG.log(Level.INFO, "cloud metadata: {0} {1}", info.provider(), info.attributes());
           } else {
-            List<String> why = new ArrayList<>(failures);
             for (Probe probe : probes) {
               if (why.stream().noneMatch(s -> s.startsWith(probe.name() + ":"))) {
                 why.add(probe.name() + ": no answer within " + timeout.toMillis() + " ms");

@@ -350,8 +350,7 @@ final class FakeKubeApi implements AutoCloseable {
   public void close() {
     pods.sendRaw(DROP);
     namespaces.sendRaw(DROP);
-    server.stop(0);
-    executor.shutdownNow();
+    FakeMetadataServers.stopInBackground(server, executor);
   }
 
   private record Event(long rv, String json, String node) {}
