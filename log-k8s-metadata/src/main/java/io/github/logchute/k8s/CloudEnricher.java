@@ -262,11 +262,7 @@ public final class CloudEnricher implements MetadataEnricher {
 
     /** The whole detection's time limit, every request included (default 1 s). */
     public Builder timeout(Duration d) {
-      Objects.requireNonNull(d, "timeout");
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException("timeout: must be positive, got " + d);
-      }
-      this.timeout = d;
+      this.timeout = Checks.positive("timeout", d);
       return this;
     }
 

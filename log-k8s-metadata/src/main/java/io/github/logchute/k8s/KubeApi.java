@@ -160,7 +160,12 @@ final class KubeApi {
     tokenStale = false;
   }
 
-  URI base() {
-    return base;
+  /** The start of a response body, on one line, for a log message. */
+  static String brief(byte[] body) {
+    if (body == null) {
+      return "";
+    }
+    String s = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
+    return s.replace('\n', ' ');
   }
 }

@@ -250,7 +250,6 @@ public final class KubernetesEnricher implements MetadataEnricher {
     private int maxNamespaces = DEFAULT_MAX_NAMESPACES;
     private MetricsRegistry metrics = new MetricsRegistry();
     private Clock clock = Clock.system();
-    private PathResolver paths;
 
     private Builder() {}
 
@@ -290,7 +289,7 @@ public final class KubernetesEnricher implements MetadataEnricher {
 
     /** How long a token read from the file is used before the file is read again (max 1 min). */
     public Builder tokenRefresh(Duration d) {
-      this.tokenRefresh = positive("tokenRefresh", d);
+      this.tokenRefresh = Checks.positive("tokenRefresh", d);
       if (d.compareTo(DEFAULT_TOKEN_REFRESH) > 0) {
         throw new IllegalArgumentException(
             "tokenRefresh: at most " + DEFAULT_TOKEN_REFRESH + " (projected tokens rotate)");
@@ -300,20 +299,20 @@ public final class KubernetesEnricher implements MetadataEnricher {
 
     /** Timeout of a list request, and of a watch request's answer. */
     public Builder requestTimeout(Duration d) {
-      this.requestTimeout = positive("requestTimeout", d);
+      this.requestTimeout = Checks.positive("requestTimeout", d);
       return this;
     }
 
     /** How long the API server keeps one watch open ({@code timeoutSeconds}). */
     public Builder watchTimeout(Duration d) {
-      this.watchTimeout = positive("watchTimeout", d);
+      this.watchTimeout = Checks.positive("watchTimeout", d);
       return this;
     }
 
     /** The first and the largest delay between failed attempts (jittered, doubling). */
     public Builder backoff(Duration initial, Duration max) {
-      this.backoffInitial = positive("backoffInitial", initial);
-      this.backoffMax = positive("backoffMax", max);
+      this.backoffInitial = Checks.positive("backoffInitial", initial);
+      this.backoffMax = Checks.positive("backoffMax", max);
       if (max.compareTo(initial) < 0) {
         throw new IllegalArgumentException("backoffMax: must not be less than backoffInitial");
       }
@@ -332,13 +331,13 @@ public final class KubernetesEnricher implements MetadataEnricher {
 
     /** Bound of the deleted pods kept (the least used go first beyond it). */
     public Builder maxDeletedPods(int n) {
-      this.maxDeletedPods = atLeastOne("maxDeletedPods", n);
+      this.maxDeletedPods = Checks.atLeastOne("maxDeletedPods", n);
       return this;
     }
 
     /** Bound of the namespaces whose labels are kept. */
     public Builder maxNamespaces(int n) {
-      this.maxNamespaces = atLeastOne("maxNamespaces", n);
+      this.maxNamespaces = Checks.atLeastOne("maxNamespaces", n);
       return this;
     }
 
@@ -349,11 +348,6 @@ public final class KubernetesEnricher implements MetadataEnricher {
 
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c, "clock");
-      return this;
-    }
-
-    Builder paths(PathResolver resolver) {
-      this.paths = resolver;
       return this;
     }
 
@@ -387,23 +381,7 @@ public final class KubernetesEnricher implements MetadataEnricher {
               deletedPodGrace,
               maxDeletedPods,
               maxNamespaces);
-      PathResolver resolver = paths != null ? paths : new PathResolver(metrics, clock);
-      return new KubernetesEnricher(s, resolver, metrics, clock);
-    }
-
-    private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(name + ": must be positive, got " + d);
-      }
-      return d;
-    }
-
-    private static int atLeastOne(String name, int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException(name + ": at least 1, got " + n);
-      }
-      return n;
+      return new KubernetesEnricher(s, new PathResolver(metrics, clock), metrics, clock);
     }
   }
 }

@@ -35,10 +35,6 @@ public final class PathEnricher implements MetadataEnricher {
             Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(clock, "clock")));
   }
 
-  static PathEnricher using(PathResolver paths) {
-    return new PathEnricher(paths);
-  }
-
   @Override
   public void enrich(LogSource source, SourceMetadata.Builder metadata) {
     put(paths.resolve(source), metadata);

@@ -1,7 +1,5 @@
 package io.github.logchute.k8s;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.logchute.core.Clock;
@@ -163,12 +161,12 @@ final class Reflector<T> implements AutoCloseable {
         if (status == 401) {
           api.tokenRejected();
         }
-        failed("list", "HTTP " + status + " " + brief(response.body()));
+        failed("list", "HTTP " + status + " " + KubeApi.brief(response.body()));
         schedule(this::list, backoff.nextDelayNanos());
         return;
       }
       List<T> objects = new ArrayList<>();
-      String rv = parseList(response.body(), objects);
+      String rv = KubeLists.parse(mapper, response.body(), convert, objects);
       handler.replace(objects);
       resourceVersion = rv;
       backoff.reset();
@@ -179,36 +177,6 @@ final class Reflector<T> implements AutoCloseable {
     } finally {
       firstListDone.complete(null);
     }
-  }
-
-  /** Streams the list's items through {@code convert}, one at a time; returns its version. */
-  private String parseList(byte[] body, List<T> out) throws IOException {
-    String rv = null;
-    try (JsonParser p = mapper.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("not a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken t = p.nextToken();
-        if (field.equals("items") && t == JsonToken.START_ARRAY) {
-          while (p.nextToken() == JsonToken.START_OBJECT) {
-            T item = convert.apply(mapper.readTree(p));
-            if (item != null) {
-              out.add(item);
-            }
-          }
-        } else if (field.equals("metadata") && t == JsonToken.START_OBJECT) {
-          rv = PodParser.text(mapper.readTree(p), "resourceVersion");
-        } else {
-          p.skipChildren();
-        }
-      }
-    }
-    if (rv == null) {
-      throw new IOException("the list has no metadata.resourceVersion");
-    }
-    return rv;
   }
 
   private synchronized void watch() {
@@ -275,7 +243,9 @@ final class Reflector<T> implements AutoCloseable {
       if (status == 401) {
         api.tokenRejected();
       }
-      failed("watch", "HTTP " + status + " " + brief(response.body()));
+      failed(
+          "watch",
+          "HTTP " + status + " " + KubeApi.brief(response.body().getBytes(StandardCharsets.UTF_8)));
       schedule(this::watch, backoff.nextDelayNanos());
     }
   }
@@ -295,7 +265,7 @@ final class Reflector<T> implements AutoCloseable {
     String type = event == null ? null : PodParser.text(event, "type");
     JsonNode object = event == null ? null : event.path("object");
     if (type == null || !object.isObject()) {
-      abandon("unreadable watch event: " + brief(line.getBytes(StandardCharsets.UTF_8)));
+      abandon("unreadable watch event: " + KubeApi.brief(line.getBytes(StandardCharsets.UTF_8)));
       return;
     }
     metrics.events.increment();
@@ -398,18 +368,6 @@ final class Reflector<T> implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       // closed
     }
-  }
-
-  private static String brief(byte[] body) {
-    if (body == null) {
-      return "";
-    }
-    String s = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
-    return s.replace('\n', ' ');
-  }
-
-  private static String brief(String body) {
-    return body == null ? "" : brief(body.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
