@@ -57,6 +57,7 @@ final class Reflector<T> implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Reflector.class.getName());
   private static final long IDLE_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final long MAX_RETRY_AFTER_SECONDS = 300;
 
   private final String resource;
   private final String path;
@@ -162,7 +163,7 @@ final class Reflector<T> implements AutoCloseable {
           api.tokenRejected();
         }
         failed("list", "HTTP " + status + " " + KubeApi.brief(response.body()));
-        schedule(this::list, backoff.nextDelayNanos());
+        schedule(this::list, delayAfter(response));
         return;
       }
       List<T> objects = new ArrayList<>();
@@ -246,7 +247,7 @@ final class Reflector<T> implements AutoCloseable {
       failed(
           "watch",
           "HTTP " + status + " " + KubeApi.brief(response.body().getBytes(StandardCharsets.UTF_8)));
-      schedule(this::watch, backoff.nextDelayNanos());
+      schedule(this::watch, delayAfter(response));
     }
   }
 
@@ -312,10 +313,29 @@ final class Reflector<T> implements AutoCloseable {
     }
   }
 
+  /**
+   * Lists again, after the back-off: a server that answers every watch with 410 is not hammered.
+   */
   private void relist(String why) {
     metrics.relists.increment();
     log.log(Level.INFO, "{0}: listing again ({1})", resource, why);
-    list();
+    schedule(this::list, backoff.nextDelayNanos());
+  }
+
+  /** The back-off, or the server's {@code Retry-After} (429, 503) when that is longer. */
+  private long delayAfter(HttpResponse<?> response) {
+    long delay = backoff.nextDelayNanos();
+    String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+    if (retryAfter != null) {
+      try {
+        long seconds = Long.parseLong(retryAfter.strip());
+        delay =
+            Math.max(delay, TimeUnit.SECONDS.toNanos(Math.min(seconds, MAX_RETRY_AFTER_SECONDS)));
+      } catch (NumberFormatException e) {
+        // an HTTP date: keep the back-off
+      }
+    }
+    return delay;
   }
 
   /** Gives up the current watch after a bad event and watches again after the back-off. */

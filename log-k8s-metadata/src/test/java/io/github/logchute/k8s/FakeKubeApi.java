@@ -42,7 +42,8 @@ final class FakeKubeApi implements AutoCloseable {
   private static final String DROP = "\u0000drop";
 
   /** One request as received. */
-  record Request(String resource, boolean watch, Map<String, String> query, String auth) {}
+  record Request(
+      String resource, boolean watch, Map<String, String> query, String auth, long atNanos) {}
 
   /** What a watch gets when its version is too old. */
   enum GoneMode {
@@ -60,6 +61,7 @@ final class FakeKubeApi implements AutoCloseable {
   private long rv = 100;
   volatile String token = "token-1";
   volatile int outageStatus;
+  volatile String retryAfter;
   volatile GoneMode goneMode = GoneMode.HTTP_410;
 
   private FakeKubeApi(String keystore, String node, int port) throws Exception {
@@ -195,7 +197,7 @@ final class FakeKubeApi implements AutoCloseable {
       Map<String, String> q = query(ex.getRequestURI().getRawQuery());
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       boolean watch = "1".equals(q.get("watch")) || "true".equals(q.get("watch"));
-      requests.add(new Request(r.name, watch, q, auth));
+      requests.add(new Request(r.name, watch, q, auth, System.nanoTime()));
       if (!ex.getRequestMethod().equals("GET")
           || !ex.getRequestURI().getPath().equals("/api/v1/" + r.name)) {
         reject(ex, 405, "unexpected " + ex.getRequestMethod() + " " + ex.getRequestURI());
@@ -206,6 +208,9 @@ final class FakeKubeApi implements AutoCloseable {
         return;
       }
       if (outageStatus != 0) {
+        if (retryAfter != null) {
+          ex.getResponseHeaders().set("Retry-After", retryAfter);
+        }
         status(ex, outageStatus, "ServiceUnavailable", "outage");
         return;
       }

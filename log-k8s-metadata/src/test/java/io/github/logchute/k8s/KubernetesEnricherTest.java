@@ -359,6 +359,23 @@ class KubernetesEnricherTest {
   }
 
   @Test
+  void tooManyRequestsWithRetryAfterIsHonoured() throws Exception {
+    api.outageStatus = 429;
+    api.retryAfter = "1";
+    start();
+    Await.until("listed twice", WAIT, () -> podListRequests() >= 2);
+    List<FakeKubeApi.Request> lists =
+        api.requests.stream().filter(r -> !r.watch() && r.resource().equals("pods")).toList();
+    assertThat(lists.get(1).atNanos() - lists.get(0).atNanos())
+        .as("waited the server's Retry-After, not the 5 ms back-off")
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(950));
+  }
+
+  private long podListRequests() {
+    return api.requests.stream().filter(r -> !r.watch() && r.resource().equals("pods")).count();
+  }
+
+  @Test
   void aStaticPodIsFoundThroughItsMirrorPod() throws Exception {
     ObjectNode mirror = pod("kube-system", "etcd-node-1", "mirror-uid", NODE);
     ((ObjectNode) mirror.path("metadata").path("annotations"))
