@@ -167,7 +167,7 @@ public final class CloudEnricher implements MetadataEnricher {
 
   @Override
   public CompletionStage<?> whenReady(LogSource source) {
-    return detection;
+    return detection.copy(); // callers cannot complete ours
   }
 
   @Override

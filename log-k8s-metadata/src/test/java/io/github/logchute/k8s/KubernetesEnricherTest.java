@@ -284,22 +284,30 @@ class KubernetesEnricherTest {
   void theTokenFileIsReadAgainAfterAMinuteAndAfterA401() throws Exception {
     api.putPod(pod("shop", "web-1", "uid-1", NODE));
     start();
-    Await.until("pod watch open", WAIT, () -> api.pods.openWatches() == 1);
+    Await.until(
+        "both watches open",
+        WAIT,
+        () -> api.pods.openWatches() == 1 && api.namespaces.openWatches() == 1);
 
     // Rotation noticed by the periodic re-read.
     Files.writeString(tokenFile, "token-2\n");
     api.token = "token-2";
     clock.advance(Duration.ofSeconds(61));
     api.dropWatches();
-    Await.until("watch with token-2", WAIT, () -> watchedWith("Bearer token-2"));
-    Await.until("pod watch open", WAIT, () -> api.pods.openWatches() == 1);
+    Await.until("pods watched with token-2", WAIT, () -> watchedWith("pods", "Bearer token-2"));
+    Await.until(
+        "namespaces watched with token-2", WAIT, () -> watchedWith("namespaces", "Bearer token-2"));
+    Await.until(
+        "both watches open",
+        WAIT,
+        () -> api.pods.openWatches() == 1 && api.namespaces.openWatches() == 1);
 
     // Rotation noticed by a 401, without waiting a minute.
     Files.writeString(tokenFile, "token-3\n");
     api.token = "token-3";
     int before = api.requests.size();
     api.dropWatches();
-    Await.until("watch with token-3", WAIT, () -> watchedWith("Bearer token-3"));
+    Await.until("pods watched with token-3", WAIT, () -> watchedWith("pods", "Bearer token-3"));
     List<FakeKubeApi.Request> since = List.copyOf(api.requests);
     assertThat(since.subList(before, since.size()))
         .as("the old token was tried once, refused, then the file was read again")
@@ -308,9 +316,9 @@ class KubernetesEnricherTest {
     Await.until("pod watch open", WAIT, () -> api.pods.openWatches() == 1);
   }
 
-  private boolean watchedWith(String auth) {
+  private boolean watchedWith(String resource, String auth) {
     return api.requests.stream()
-        .anyMatch(r -> r.watch() && r.resource().equals("pods") && auth.equals(r.auth()));
+        .anyMatch(r -> r.watch() && r.resource().equals(resource) && auth.equals(r.auth()));
   }
 
   @Test
@@ -430,7 +438,10 @@ class KubernetesEnricherTest {
           .isEqualTo(m.get(MetadataKeys.K8S_POD_NAME));
       assertThat(m.get(MetadataKeys.CONTAINER_IMAGE_NAME)).isNotNull();
     }
-    Await.until("watches open", WAIT, () -> api.pods.openWatches() == 1);
+    Await.until(
+        "watches open",
+        WAIT,
+        () -> api.pods.openWatches() == 1 && api.namespaces.openWatches() == 1);
     assertThat(api.pods.lists.get()).isEqualTo(1);
     assertThat(api.pods.watches.get()).isEqualTo(1);
     assertThat(api.namespaces.lists.get()).isEqualTo(1);
