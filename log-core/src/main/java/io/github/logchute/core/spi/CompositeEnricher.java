@@ -40,6 +40,13 @@ final class CompositeEnricher implements MetadataEnricher {
   }
 
   @Override
+  public void release(LogSource source) {
+    for (MetadataEnricher e : chain) {
+      e.release(source);
+    }
+  }
+
+  @Override
   public void close() {
     RuntimeException failure = null;
     for (int i = chain.size() - 1; i >= 0; i--) {

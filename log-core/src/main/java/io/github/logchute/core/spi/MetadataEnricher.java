@@ -51,6 +51,15 @@ public interface MetadataEnricher extends AutoCloseable {
    */
   default void onChange(Consumer<LogSource> listener) {}
 
+  /**
+   * Tells this enricher that the engine is done with {@code source}: the file was drained and
+   * released, no record of it will be enriched again. Lets an enricher forget what it remembers per
+   * source, and keep a deleted pod's metadata exactly as long as one of its files is still being
+   * read (decision 3: the last lines of a short-lived pod are enriched too). Called at most once
+   * per source, from any engine thread; must not block. The default does nothing.
+   */
+  default void release(LogSource source) {}
+
   /** Releases threads and connections. */
   @Override
   default void close() {}

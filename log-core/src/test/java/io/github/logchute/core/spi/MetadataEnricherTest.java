@@ -45,6 +45,23 @@ class MetadataEnricherTest {
     assertThat(closed).containsExactly("b", "a");
   }
 
+  @Test
+  void aCompositePassesReleaseToEveryEnricher() {
+    List<LogSource> released = new ArrayList<>();
+    MetadataEnricher a =
+        new MetadataEnricher() {
+          @Override
+          public void enrich(LogSource source, SourceMetadata.Builder metadata) {}
+
+          @Override
+          public void release(LogSource source) {
+            released.add(source);
+          }
+        };
+    MetadataEnricher.composite(List.of(a, MetadataEnricher.noop(), a)).release(SOURCE);
+    assertThat(released).containsExactly(SOURCE, SOURCE);
+  }
+
   private static MetadataEnricher named(
       String name,
       List<String> closed,
