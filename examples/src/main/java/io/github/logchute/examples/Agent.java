@@ -1,15 +1,18 @@
 package io.github.logchute.examples;
 
 import io.github.logchute.core.Clock;
+import io.github.logchute.core.MetadataKeys;
 import io.github.logchute.core.config.ConfigException;
 import io.github.logchute.core.config.ConfigSection;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
+import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkContext;
 import io.github.logchute.core.spi.SinkRegistry;
 import io.github.logchute.core.tail.FileTailer;
+import io.github.logchute.k8s.MetadataEnrichers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger;
@@ -53,7 +56,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /** What the agent is made of once its configuration has been read and checked. */
-  record Parts(List<String> names, List<Sink> sinks, MetadataEnricher enricher)
+  record Parts(
+      List<String> names, List<Sink> sinks, MetadataEnricher enricher, ProcessingOptions processing)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -73,23 +77,43 @@ public final class Agent implements AutoCloseable {
     List<Sink> created = new ArrayList<>();
     MetadataEnricher enricher = MetadataEnricher.noop();
     try {
+      ConfigSection processingSection = options.root().section("processing");
+      ProcessingOptions processing = ProcessingOptions.fromConfig(processingSection);
+      processingSection.requireAllKeysUsed();
       for (String name : options.sinks()) {
         created.add(
             registry.create(
                 name, new SinkContext(options.sinkSections().get(name), metrics, clock)));
       }
+      String environment = options.root().string("environment", null);
+      ConfigSection metadataSection = options.root().section("metadata");
+      MetadataEnricher chain = MetadataEnrichers.fromConfig(metadataSection, metrics, clock);
+      enricher =
+          environment == null || environment.isBlank()
+              ? chain
+              : MetadataEnricher.composite(List.of(chain, defaultEnvironment(environment.strip())));
+      metadataSection.requireAllKeysUsed();
       ConfigSection metricsSection = options.root().section("metrics");
       metricsSection.integer("port", AgentOptions.DEFAULT_METRICS_PORT);
       metricsSection.string("address", "0.0.0.0");
       metricsSection.bool("enabled", true);
       metricsSection.requireAllKeysUsed();
       options.root().requireAllKeysUsed();
-      return new Parts(options.sinks(), created, enricher);
+      return new Parts(options.sinks(), created, enricher, processing);
     } catch (RuntimeException e) {
       created.forEach(Sink::close);
       enricher.close();
       throw e instanceof ConfigException c ? AgentOptions.withOrigin(c, options.tree()) : e;
     }
+  }
+
+  /** {@code DD_ENV}: the environment of sources whose pod does not name its own. */
+  private static MetadataEnricher defaultEnvironment(String environment) {
+    return (source, metadata) -> {
+      if (metadata.get(MetadataKeys.DEPLOYMENT_ENVIRONMENT) == null) {
+        metadata.put(MetadataKeys.DEPLOYMENT_ENVIRONMENT, environment);
+      }
+    };
   }
 
   /**
@@ -109,7 +133,8 @@ public final class Agent implements AutoCloseable {
     }
     FileTailer tailer;
     try {
-      tailer = new FileTailer(options.tailer(), metrics, clock, parts.enricher());
+      tailer =
+          new FileTailer(options.tailer(), metrics, clock, parts.enricher(), parts.processing());
     } catch (IOException | RuntimeException e) {
       parts.close();
       throw e;

@@ -4,8 +4,12 @@ import io.github.logchute.core.config.ConfigException;
 import io.github.logchute.core.config.ConfigSection;
 import io.github.logchute.core.parse.LogFormat;
 import io.github.logchute.core.pipeline.Pipeline;
+import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.tail.StartAt;
 import io.github.logchute.core.tail.TailerConfig;
+import io.github.logchute.k8s.MetadataEnrichers;
+import io.github.logchute.sink.datadog.DatadogSinkProvider;
+import io.github.logchute.sink.stackdriver.StackdriverSinkProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,6 +173,7 @@ record AgentOptions(
       throw new ConfigException(
           "sinks", "at least one sink is needed (set by " + enabledOrigin + ")");
     }
+    componentEnvironment(env).forEach((key, value) -> tree.put(key, value, "the environment"));
     tree.applyEnvironment(env, union(knownSinks, sinks));
     flagValues.forEach((k, v) -> tree.put(k, v, flagFor(k)));
     for (String[] s : sets) {
@@ -215,6 +220,29 @@ record AgentOptions(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("paths", e.getMessage());
     }
+  }
+
+  /**
+   * What the components read from the environment under their own names, as key paths: the metadata
+   * chain's ({@code KUBERNETES_SERVICE_HOST}, {@code LOGCHUTE_NODE_NAME}, {@code DD_TAGS}, ...),
+   * the processing options', and the two sinks' ({@code DD_API_KEY}, {@code DD_SITE}, {@code
+   * GOOGLE_APPLICATION_CREDENTIALS}, ...).
+   */
+  static Map<String, String> componentEnvironment(Map<String, String> env) {
+    Map<String, String> out = new LinkedHashMap<>();
+    MetadataEnrichers.settingsFromEnv(env).forEach((k, v) -> out.put("metadata." + k, v));
+    ProcessingOptions.settingsFromEnv(env).forEach((k, v) -> out.put("processing." + k, v));
+    DatadogSinkProvider.settingsFromEnv(env)
+        .forEach(
+            (k, v) -> {
+              // DD_TAGS become metadata (logchute.tags) for every sink, not a second copy here
+              if (!k.equals("tags")) {
+                out.put("sinks.datadog." + k, v);
+              }
+            });
+    StackdriverSinkProvider.settingsFromEnv(env)
+        .forEach((k, v) -> out.put("sinks.stackdriver." + k, v));
+    return out;
   }
 
   /** The port of the metrics and health endpoints (0: any free port). */

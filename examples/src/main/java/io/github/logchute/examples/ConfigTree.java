@@ -17,40 +17,46 @@ import java.util.Map;
  * The agent's configuration as one tree of keys: the YAML file, then environment variables, then
  * command-line flags, each overriding the one before. Every key has one environment variable,
  * derived one way from its path: {@code sinks.datadog.site} is {@code LOGCHUTE_SINKS_DATADOG_SITE},
- * {@code kubernetes.nodeName} is {@code LOGCHUTE_KUBERNETES_NODE_NAME}. A few well-known names are
- * aliases of keys ({@link #ALIASES}: the Datadog Agent's {@code DD_API_KEY}, {@code DD_SITE},
- * {@code DD_TAGS}, {@code DD_ENV}, and the names earlier versions read). The tree remembers where
+ * {@code metadata.nodeName} is {@code LOGCHUTE_METADATA_NODE_NAME}. Well-known names are read too:
+ * the components map theirs ({@code DD_API_KEY}, {@code DD_SITE}, {@code DD_TAGS}, {@code
+ * LOGCHUTE_NODE_NAME}, {@code KUBERNETES_SERVICE_HOST}, ...: see {@link #COMPONENT_VARIABLES} and
+ * each module's README), the agent maps {@code DD_ENV} ({@link #ALIASES}). The tree remembers where
  * each value came from, so an error names the variable or flag as well as the key.
  */
 final class ConfigTree {
 
-  /** Environment variables whose names are not derived from the key path. */
-  static final Map<String, String> ALIASES;
+  /**
+   * Environment variables whose names are not derived from a key path, mapped by the agent itself.
+   * The components map theirs ({@link #COMPONENT_VARIABLES}).
+   */
+  static final Map<String, String> ALIASES = Map.of("DD_ENV", "environment");
 
-  static {
-    Map<String, String> a = new LinkedHashMap<>();
-    a.put("DD_API_KEY", "sinks.datadog.apiKey");
-    a.put("DD_SITE", "sinks.datadog.site");
-    a.put("DD_TAGS", "tags");
-    a.put("DD_ENV", "environment");
-    a.put("LOGCHUTE_DATADOG_URL", "sinks.datadog.url");
-    a.put("LOGCHUTE_STACKDRIVER_URL", "sinks.stackdriver.url");
-    a.put("LOGCHUTE_STACKDRIVER_PROJECT", "sinks.stackdriver.project");
-    a.put("LOGCHUTE_CLUSTER_NAME", "clusterName");
-    a.put("LOGCHUTE_CLUSTER_LOCATION", "clusterLocation");
-    a.put("GOOGLE_APPLICATION_CREDENTIALS", "sinks.stackdriver.credentialsFile");
-    a.put("LOGCHUTE_NODE_NAME", "kubernetes.nodeName");
-    a.put("LOGCHUTE_K8S_TOKEN_FILE", "kubernetes.tokenFile");
-    a.put("LOGCHUTE_K8S_CA_FILE", "kubernetes.caFile");
-    a.put("LOGCHUTE_CLOUD", "cloud.provider");
-    ALIASES = Map.copyOf(a);
-  }
+  /**
+   * {@code LOGCHUTE_} variables that the components read under their own names (see each module's
+   * README) rather than as derived key paths; the agent hands them to the component's {@code
+   * settingsFromEnv}.
+   */
+  static final List<String> COMPONENT_VARIABLES =
+      List.of(
+          "LOGCHUTE_NODE_NAME",
+          "LOGCHUTE_K8S_API_URL",
+          "LOGCHUTE_K8S_METADATA",
+          "LOGCHUTE_K8S_TOKEN_FILE",
+          "LOGCHUTE_K8S_CA_FILE",
+          "LOGCHUTE_CLOUD",
+          "LOGCHUTE_AWS_METADATA_URL",
+          "LOGCHUTE_GCP_METADATA_URL",
+          "LOGCHUTE_CLUSTER_NAME",
+          "LOGCHUTE_CLUSTER_LOCATION",
+          "LOGCHUTE_DATADOG_URL",
+          "LOGCHUTE_STACKDRIVER_URL",
+          "LOGCHUTE_STACKDRIVER_PROJECT");
 
   /** Variables with the LOGCHUTE_ prefix that are not configuration keys. */
   private static final List<String> NOT_KEYS = List.of("LOGCHUTE_CONFIG", "LOGCHUTE_SINKS");
 
   /** Sections whose keys an environment variable may name: {@code LOGCHUTE_<SECTION>_<KEY>}. */
-  static final List<String> SECTIONS = List.of("kubernetes", "cloud", "processing", "metrics");
+  static final List<String> SECTIONS = List.of("metadata", "processing", "metrics");
 
   private final Map<String, Object> root = new LinkedHashMap<>();
   private final Map<String, String> origins = new LinkedHashMap<>();
@@ -115,7 +121,10 @@ final class ConfigTree {
         });
     for (Map.Entry<String, String> e : env.entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith("LOGCHUTE_") || ALIASES.containsKey(name) || NOT_KEYS.contains(name)) {
+      if (!name.startsWith("LOGCHUTE_")
+          || ALIASES.containsKey(name)
+          || NOT_KEYS.contains(name)
+          || COMPONENT_VARIABLES.contains(name)) {
         continue;
       }
       put(keyOf(name.substring("LOGCHUTE_".length()), sinkNames), e.getValue(), name);

@@ -108,13 +108,13 @@ class AgentOptionsTest {
   void environmentVariablesDeriveFromKeyPathsOneWay() {
     assertThat(ConfigTree.envVar("sinks.datadog.site")).isEqualTo("LOGCHUTE_SINKS_DATADOG_SITE");
     assertThat(ConfigTree.envVar("startAt")).isEqualTo("LOGCHUTE_START_AT");
-    assertThat(ConfigTree.envVar("kubernetes.nodeName")).isEqualTo("LOGCHUTE_KUBERNETES_NODE_NAME");
+    assertThat(ConfigTree.envVar("metadata.nodeName")).isEqualTo("LOGCHUTE_METADATA_NODE_NAME");
     for (String key :
         List.of(
             "sinks.datadog.site",
             "startAt",
             "maxQueuedBytes",
-            "kubernetes.nodeName",
+            "metadata.nodeName",
             "metrics.port",
             "sinks.console.maxBatchRecords",
             "sinks.jsonl-file.path")) {

@@ -163,6 +163,18 @@ final class Enrichment implements AutoCloseable {
     wakeReader.run();
   }
 
+  /** {@code f} was drained and let go: the enrichers may forget its source. */
+  void release(TrackedFile f) {
+    submit(
+        () -> {
+          try {
+            enricher.release(f.source);
+          } catch (RuntimeException e) {
+            errors.increment();
+          }
+        });
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();

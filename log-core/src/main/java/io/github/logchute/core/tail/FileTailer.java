@@ -661,6 +661,7 @@ public final class FileTailer implements Tailer {
     for (TrackedFile f : files) {
       if (f.released && f.fullyAcknowledged()) {
         history.finished(f);
+        enrichment.release(f);
         files.remove(f);
         bySource.remove(f.source, f);
         f.closeChannel();

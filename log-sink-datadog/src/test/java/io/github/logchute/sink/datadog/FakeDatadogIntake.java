@@ -29,7 +29,8 @@ import java.util.zip.GZIPInputStream;
  * <p>Accepted logs are kept, so tests can count every message; logs older than the intake's 18 h
  * are counted as dropped, as Datadog does.
  */
-final class FakeDatadogIntake implements Function<FakeHttpServer.Request, FakeHttpServer.Response> {
+public final class FakeDatadogIntake
+    implements Function<FakeHttpServer.Request, FakeHttpServer.Response> {
 
   static final Set<String> STATUSES =
       Set.of("emerg", "alert", "critical", "error", "warning", "notice", "info", "debug");
@@ -48,19 +49,19 @@ final class FakeDatadogIntake implements Function<FakeHttpServer.Request, FakeHt
   private int authFailures;
   private int tooLargeAnswers;
 
-  FakeDatadogIntake(String apiKey, boolean gzip, Clock clock) {
+  public FakeDatadogIntake(String apiKey, boolean gzip, Clock clock) {
     this.apiKey = apiKey;
     this.gzip = gzip;
     this.clock = clock;
   }
 
   /** The key the intake accepts from now on (key rotation). */
-  void apiKey(String key) {
+  public void apiKey(String key) {
     this.apiKey = key;
   }
 
   /** Answers 413 to valid requests of more than {@code n} logs (a smaller intake limit). */
-  void tooLargeAbove(int n) {
+  public void tooLargeAbove(int n) {
     this.tooLargeAbove = n;
   }
 
@@ -213,28 +214,28 @@ final class FakeDatadogIntake implements Function<FakeHttpServer.Request, FakeHt
     return s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("\\p{Cntrl}", " ");
   }
 
-  synchronized List<JsonNode> accepted() {
+  public synchronized List<JsonNode> accepted() {
     return List.copyOf(accepted);
   }
 
-  synchronized List<String> violations() {
+  public synchronized List<String> violations() {
     return List.copyOf(violations);
   }
 
   /** How often each message was accepted. */
-  Map<String, Integer> counts() {
+  public Map<String, Integer> counts() {
     return Map.copyOf(counts);
   }
 
-  synchronized int droppedTooOld() {
+  public synchronized int droppedTooOld() {
     return droppedTooOld;
   }
 
-  synchronized int authFailures() {
+  public synchronized int authFailures() {
     return authFailures;
   }
 
-  synchronized int tooLargeAnswers() {
+  public synchronized int tooLargeAnswers() {
     return tooLargeAnswers;
   }
 }

@@ -24,9 +24,9 @@ import java.util.function.Predicate;
  * rest are kept. Faults: {@link #failNext} answers the next requests with 401, 403, 429, 500...
  * with Google's error bodies.
  */
-final class FakeCloudLogging implements AutoCloseable {
+public final class FakeCloudLogging implements AutoCloseable {
 
-  static final String WRITE_PATH = "/v2/entries:write";
+  public static final String WRITE_PATH = "/v2/entries:write";
 
   final FakeHttpServer server;
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
@@ -34,43 +34,43 @@ final class FakeCloudLogging implements AutoCloseable {
   private final Deque<Integer> faults = new ArrayDeque<>();
   private volatile Predicate<Map<String, Object>> poison = e -> false;
 
-  FakeCloudLogging(String... acceptedTokens) {
+  public FakeCloudLogging(String... acceptedTokens) {
     tokens.addAll(List.of(acceptedTokens));
     server = FakeHttpServer.start(this::handle);
   }
 
-  URI baseUri() {
+  public URI baseUri() {
     return server.baseUri();
   }
 
-  void acceptToken(String token) {
+  public void acceptToken(String token) {
     tokens.add(token);
   }
 
   /** The token stops working: the next request with it gets 401. */
-  void revokeToken(String token) {
+  public void revokeToken(String token) {
     tokens.remove(token);
   }
 
   /** The next requests (after validation) are answered with these statuses, in order. */
-  synchronized void failNext(int... statuses) {
+  public synchronized void failNext(int... statuses) {
     for (int s : statuses) {
       faults.add(s);
     }
   }
 
   /** Entries matching {@code p} are refused with a per-entry INVALID_ARGUMENT. */
-  void rejectEntriesWhere(Predicate<Map<String, Object>> p) {
+  public void rejectEntriesWhere(Predicate<Map<String, Object>> p) {
     poison = p;
   }
 
   /** Every entry written (accepted), in arrival order. */
-  List<Map<String, Object>> entries() {
+  public List<Map<String, Object>> entries() {
     return List.copyOf(written);
   }
 
   /** Requests to the write endpoint. */
-  List<Request> writeRequests() {
+  public List<Request> writeRequests() {
     return server.requests().stream().filter(r -> r.path().equals(WRITE_PATH)).toList();
   }
 

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * default service account's token (a fresh one each time, which the fake API is told to accept) and
  * the project id.
  */
-final class FakeMetadataServer implements AutoCloseable {
+public final class FakeMetadataServer implements AutoCloseable {
 
   final FakeHttpServer server;
   private final FakeCloudLogging api;
@@ -21,27 +21,27 @@ final class FakeMetadataServer implements AutoCloseable {
   private final AtomicInteger refused = new AtomicInteger();
   private volatile long expiresInSeconds = 3599;
 
-  FakeMetadataServer(FakeCloudLogging api, String project) {
+  public FakeMetadataServer(FakeCloudLogging api, String project) {
     this.api = api;
     this.project = project;
     this.server = FakeHttpServer.start(this::handle);
   }
 
-  URI baseUri() {
+  public URI baseUri() {
     return server.baseUri();
   }
 
-  void expiresIn(long seconds) {
+  public void expiresIn(long seconds) {
     expiresInSeconds = seconds;
   }
 
   /** Tokens handed out. */
-  int tokensIssued() {
+  public int tokensIssued() {
     return tokens.get();
   }
 
   /** Requests refused for want of {@code Metadata-Flavor: Google}. */
-  int refusedRequests() {
+  public int refusedRequests() {
     return refused.get();
   }
 
