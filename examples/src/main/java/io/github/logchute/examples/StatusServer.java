@@ -18,6 +18,10 @@ import java.util.function.BooleanSupplier;
  */
 final class StatusServer implements AutoCloseable {
 
+  static final String METRICS_PATH = "/metrics";
+  static final String HEALTH_PATH = "/healthz";
+  static final String READY_PATH = "/readyz";
+
   static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
@@ -50,17 +54,17 @@ final class StatusServer implements AutoCloseable {
             });
     server.setExecutor(executor);
     server.createContext(
-        "/metrics",
+        METRICS_PATH,
         ex -> {
           StringBuilder sb = new StringBuilder(16 * 1024);
           metrics.writePrometheus(sb);
           answer(ex, 200, PROMETHEUS_CONTENT_TYPE, sb.toString());
         });
     server.createContext(
-        "/healthz",
+        HEALTH_PATH,
         ex -> probe(ex, healthy.getAsBoolean(), "ok\n", "the engine's threads are not running\n"));
     server.createContext(
-        "/readyz", ex -> probe(ex, ready.getAsBoolean(), "ready\n", "not ready\n"));
+        READY_PATH, ex -> probe(ex, ready.getAsBoolean(), "ready\n", "not ready\n"));
     server.createContext("/", ex -> answer(ex, 404, "text/plain", "not found\n"));
     server.start();
     return new StatusServer(server, executor);
