@@ -27,13 +27,32 @@ final class AgentProcess implements AutoCloseable {
   AgentProcess(
       Path workDir, String name, List<String> args, Map<String, String> env, List<String> wrapper)
       throws IOException {
+    this(workDir, name, args, env, wrapper, List.of());
+  }
+
+  /**
+   * @param wrapper a command the JVM is started under (e.g. {@code setpriv ...}), or empty
+   * @param extraClassPath jars added after the agent's class path (plugins)
+   */
+  AgentProcess(
+      Path workDir,
+      String name,
+      List<String> args,
+      Map<String, String> env,
+      List<String> wrapper,
+      List<Path> extraClassPath)
+      throws IOException {
     stdout = workDir.resolve(name + ".stdout");
     stderr = workDir.resolve(name + ".stderr");
     List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
+    for (Path jar : extraClassPath) {
+      cp.append(java.io.File.pathSeparatorChar).append(jar);
+    }
+    cmd.add(cp.toString());
     cmd.add(Agent.class.getName());
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
