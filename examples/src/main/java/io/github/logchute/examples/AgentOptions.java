@@ -202,6 +202,7 @@ record AgentOptions(
                   root.duration("refreshInterval", TailerConfig.DEFAULT_REFRESH_INTERVAL))
               .ignoreOlder(root.duration("ignoreOlder", Duration.ZERO))
               .metadataWait(root.duration("metadataWait", TailerConfig.DEFAULT_METADATA_WAIT))
+              .maxOpenFiles(root.integer("maxOpenFiles", TailerConfig.DEFAULT_MAX_OPEN_FILES))
               .build();
       long maxQueued = root.bytes("maxQueuedBytes", Pipeline.DEFAULT_MAX_QUEUED_BYTES);
       if (maxQueued < 1024) {
