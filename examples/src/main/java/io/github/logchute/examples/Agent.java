@@ -150,7 +150,7 @@ public final class Agent implements AutoCloseable {
                 port,
                 metrics,
                 () -> tailer.isAlive() && pipeline.isAlive(),
-                () -> tailer.isAlive() && pipeline.isAlive());
+                () -> tailer.isAlive() && pipeline.isAlive() && parts.enricher().isReady());
       } catch (IOException e) {
         pipeline.close(Duration.ZERO);
         tailer.close();

@@ -384,4 +384,10 @@ public final class KubernetesEnricher implements MetadataEnricher {
       return new KubernetesEnricher(s, new PathResolver(metrics, clock), metrics, clock);
     }
   }
+
+  /** Ready once this node's pods have been listed (namespaces may be forbidden: not required). */
+  @Override
+  public boolean isReady() {
+    return pods.synced();
+  }
 }

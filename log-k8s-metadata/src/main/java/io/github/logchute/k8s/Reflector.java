@@ -74,6 +74,7 @@ final class Reflector<T> implements AutoCloseable {
   private final KubeMetrics.ForResource metrics;
   private final RateLimitedLogger log;
   private final CompletableFuture<Void> firstListDone = new CompletableFuture<>();
+  private volatile boolean synced;
 
   private String resourceVersion;
   private boolean closed;
@@ -132,6 +133,11 @@ final class Reflector<T> implements AutoCloseable {
   }
 
   /** Completes after the first list attempt, whether it succeeded or not. */
+  /** True once a list has succeeded (the cache mirrors the API since). */
+  boolean synced() {
+    return synced;
+  }
+
   CompletableFuture<Void> firstListDone() {
     return firstListDone;
   }
@@ -170,6 +176,7 @@ final class Reflector<T> implements AutoCloseable {
       String rv = KubeLists.parse(mapper, response.body(), convert, objects);
       handler.replace(objects);
       resourceVersion = rv;
+      synced = true;
       backoff.reset();
       watch();
     } catch (IOException | RuntimeException e) {

@@ -351,9 +351,11 @@ class KubernetesEnricherTest {
     assertThat(m.get(MetadataKeys.CONTAINER_ID)).isEqualTo(TestPods.hexId("uid-1", "app"));
     assertThat(m.get(MetadataKeys.K8S_POD_LABEL_PREFIX + "app")).isNull();
     assertThat(ready).isNotDone();
+    assertThat(k8s.isReady()).as("not ready before a first list").isFalse();
 
     api.outageStatus = 0;
     ready.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(k8s.isReady()).isTrue();
     assertThat(enrich(web).get(MetadataKeys.K8S_POD_LABEL_PREFIX + "app")).isEqualTo("web-1");
 
     // The server goes away for good: what is known stays, nothing blocks.

@@ -64,4 +64,14 @@ final class CompositeEnricher implements MetadataEnricher {
       throw failure;
     }
   }
+
+  @Override
+  public boolean isReady() {
+    for (MetadataEnricher e : chain) {
+      if (!e.isReady()) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -60,6 +60,15 @@ public interface MetadataEnricher extends AutoCloseable {
    */
   default void release(LogSource source) {}
 
+  /**
+   * True once this enricher has what it needs to enrich sources fully — for an API-backed one, a
+   * first successful list. The agent's readiness check ({@code /readyz}); called from any thread,
+   * must be cheap. The default is always ready.
+   */
+  default boolean isReady() {
+    return true;
+  }
+
   /** Releases threads and connections. */
   @Override
   default void close() {}
