@@ -64,7 +64,8 @@ final class AgentProcess implements AutoCloseable {
                 k.startsWith("LOGCHUTE_")
                     || k.startsWith("DD_")
                     || k.startsWith("KUBERNETES_")
-                    || k.equals("GOOGLE_APPLICATION_CREDENTIALS"));
+                    || k.equals("GOOGLE_APPLICATION_CREDENTIALS")
+                    || k.equals("GCE_METADATA_HOST"));
     pb.environment().put("LOGCHUTE_METRICS_PORT", "0"); // any free port, unless the test says
     pb.environment().putAll(env);
     pb.redirectOutput(stdout.toFile());

@@ -57,6 +57,13 @@ class EnrichmentTest {
     public void onChange(Consumer<LogSource> l) {
       listener = l;
     }
+
+    final java.util.List<LogSource> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void release(LogSource source) {
+      released.add(source);
+    }
   }
 
   private TailHarness harness(PodEnricher enricher, Duration wait) throws Exception {
@@ -163,6 +170,28 @@ class EnrichmentTest {
       h.awaitMessages(2);
       assertThat(teams(h, "before")).containsExactly("old");
       assertThat(teams(h, "after")).containsExactly("new");
+    }
+  }
+
+  @Test
+  void theEnricherIsToldWhenADeletedPodsFileHasBeenDrained() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    PodEnricher enricher = new PodEnricher();
+    enricher.pod("gone").complete(null);
+    KubeletLogs.Container gone = logs.container("prod", "gone", "app");
+    try (TailHarness h = harness(enricher, Duration.ofSeconds(30))) {
+      gone.cri("stdout", "last words");
+      h.awaitMessages(1);
+      assertThat(enricher.released).isEmpty();
+      LogSource source = h.sink.records().get(0).source();
+      gone.close();
+      java.nio.file.Files.delete(gone.live());
+      java.nio.file.Files.delete(gone.link());
+      io.github.logchute.core.Await.until(
+          "the drained file's source is released",
+          Duration.ofSeconds(30),
+          () -> enricher.released.contains(source));
+      assertThat(enricher.released).containsExactly(source);
     }
   }
 }
