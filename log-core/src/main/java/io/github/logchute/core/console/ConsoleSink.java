@@ -3,6 +3,7 @@ package io.github.logchute.core.console;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.logchute.core.ContainerRef;
+import io.github.logchute.core.FieldsJson;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.Severity;
 import io.github.logchute.core.parse.Timestamps;
@@ -124,7 +125,7 @@ public final class ConsoleSink implements Sink {
     }
     if (!r.fields().isEmpty()) {
       g.writeFieldName("fields");
-      writeValue(g, r.fields());
+      FieldsJson.write(g, r.fields());
     }
     g.writeEndObject();
   }
@@ -132,42 +133,6 @@ public final class ConsoleSink implements Sink {
   private static void flag(JsonGenerator g, LogRecord r, int flag, String name) throws IOException {
     if (r.hasFlag(flag)) {
       g.writeBooleanField(name, true);
-    }
-  }
-
-  private static void writeValue(JsonGenerator g, Object v) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof String s) {
-      g.writeString(s);
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof Integer
-        || v instanceof Long
-        || v instanceof Short
-        || v instanceof Byte) {
-      g.writeNumber(((Number) v).longValue());
-    } else if (v instanceof Double || v instanceof Float) {
-      g.writeNumber(((Number) v).doubleValue());
-    } else if (v instanceof java.math.BigInteger bi) {
-      g.writeNumber(bi);
-    } else if (v instanceof java.math.BigDecimal bd) {
-      g.writeNumber(bd);
-    } else if (v instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        writeValue(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (v instanceof List<?> list) {
-      g.writeStartArray();
-      for (Object o : list) {
-        writeValue(g, o);
-      }
-      g.writeEndArray();
-    } else {
-      g.writeString(v.toString());
     }
   }
 }

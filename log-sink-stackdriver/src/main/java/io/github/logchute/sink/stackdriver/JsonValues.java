@@ -5,9 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.github.logchute.core.FieldsJson;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,47 +89,12 @@ final class JsonValues {
     }
   }
 
-  /** Writes {@code v} (a JSON-like value as {@link io.github.logchute.core.LogRecord#fields()}). */
+  /**
+   * Writes {@code v} (a JSON-like value as {@link io.github.logchute.core.LogRecord#fields()});
+   * non-finite numbers, which a protobuf Struct cannot hold, as text.
+   */
   static void write(JsonGenerator g, Object v) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof String s) {
-      g.writeString(s);
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof Integer
-        || v instanceof Long
-        || v instanceof Short
-        || v instanceof Byte) {
-      g.writeNumber(((Number) v).longValue());
-    } else if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isFinite(d)) {
-        g.writeNumber(d);
-      } else {
-        // A protobuf Struct number cannot hold NaN or infinities in JSON: keep them as text.
-        g.writeString(Double.toString(d));
-      }
-    } else if (v instanceof BigInteger bi) {
-      g.writeNumber(bi);
-    } else if (v instanceof BigDecimal bd) {
-      g.writeNumber(bd);
-    } else if (v instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        write(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (v instanceof List<?> list) {
-      g.writeStartArray();
-      for (Object o : list) {
-        write(g, o);
-      }
-      g.writeEndArray();
-    } else {
-      g.writeString(v.toString());
-    }
+    FieldsJson.write(g, v);
   }
 
   /** A string, number or boolean as label text; null for anything else. */

@@ -3,14 +3,13 @@ package io.github.logchute.examples.jsonl;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.logchute.core.ContainerRef;
+import io.github.logchute.core.FieldsJson;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.Severity;
 import io.github.logchute.core.parse.Timestamps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,7 +85,7 @@ final class JsonlEncoder {
     }
     if (!r.fields().isEmpty()) {
       g.writeFieldName("fields");
-      value(g, r.fields());
+      FieldsJson.write(g, r.fields()); // log-core writes the fields as valid JSON
     }
     g.writeEndObject();
   }
@@ -94,40 +93,6 @@ final class JsonlEncoder {
   private static void flag(JsonGenerator g, LogRecord r, int flag, String name) throws IOException {
     if (r.hasFlag(flag)) {
       g.writeBooleanField(name, true);
-    }
-  }
-
-  /** A structured field value: what the message parsers produce (JSON types). */
-  private static void value(JsonGenerator g, Object v) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof String s) {
-      g.writeString(s);
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-      g.writeNumber(((Number) v).longValue());
-    } else if (v instanceof Double || v instanceof Float) {
-      g.writeNumber(((Number) v).doubleValue());
-    } else if (v instanceof BigInteger bi) {
-      g.writeNumber(bi);
-    } else if (v instanceof BigDecimal bd) {
-      g.writeNumber(bd);
-    } else if (v instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        value(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (v instanceof List<?> list) {
-      g.writeStartArray();
-      for (Object o : list) {
-        value(g, o);
-      }
-      g.writeEndArray();
-    } else {
-      g.writeString(v.toString());
     }
   }
 }
