@@ -37,8 +37,13 @@ import java.util.List;
  *
  * <pre>{@code
  * {"version":1,"files":[{"path":"/var/log/containers/a.log","dev":2049,"ino":1234,"offset":5678,
- *   "fpLen":1024,"fp":305419896,"tailLen":256,"tail":2596069104,"updated":1767225600000}]}
+ *   "fpLen":1024,"fp":305419896,"tailLen":256,"tail":2596069104,"updated":1767225600000}],
+ *  "finished":[{"path":"/var/log/containers/a.log","fpLen":1024,"fp":2882400018}]}
  * }</pre>
+ *
+ * <p>{@code finished} (optional, ignored by readers that do not know it) lists the fingerprints of
+ * files recently read to their end: after a restart, a compressed rotation whose content is one of
+ * them is not read again.
  */
 public final class CheckpointStore {
 
@@ -65,7 +70,20 @@ public final class CheckpointStore {
    * @param savedAtMillis when the file was last written (0 if none)
    */
   public record Loaded(
-      List<FileCheckpoint> files, boolean existed, boolean corrupt, long savedAtMillis) {}
+      List<FileCheckpoint> files,
+      boolean existed,
+      boolean corrupt,
+      long savedAtMillis,
+      List<Finished> finished) {}
+
+  /**
+   * A file read to its end and let go: its link and the fingerprint of its first bytes.
+   *
+   * @param path the link it was read through
+   * @param fingerprintLength how many leading bytes {@code fingerprint} covers
+   * @param fingerprint CRC-32C of those bytes
+   */
+  public record Finished(String path, int fingerprintLength, long fingerprint) {}
 
   /**
    * A store in {@code dataDir}, created if missing.
@@ -97,12 +115,13 @@ public final class CheckpointStore {
       savedAt = Files.getLastModifiedTime(file).toMillis();
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return new Loaded(List.of(), false, false, 0);
+      return new Loaded(List.of(), false, false, 0, List.of());
     } catch (IOException e) {
       return corrupt("cannot be read: " + e);
     }
     try {
-      return new Loaded(parse(bytes), true, false, savedAt);
+      List<Finished> finished = new ArrayList<>();
+      return new Loaded(parse(bytes, finished), true, false, savedAt, finished);
     } catch (IOException | RuntimeException e) {
       return corrupt("is not a valid checkpoint file: " + e.getMessage());
     }
@@ -122,10 +141,11 @@ public final class CheckpointStore {
         "checkpoint file {0} {1}. Starting without positions (startAt applies).",
         file,
         why);
-    return new Loaded(List.of(), false, true, 0);
+    return new Loaded(List.of(), false, true, 0, List.of());
   }
 
-  private static List<FileCheckpoint> parse(byte[] bytes) throws IOException {
+  private static List<FileCheckpoint> parse(byte[] bytes, List<Finished> finished)
+      throws IOException {
     List<FileCheckpoint> out = new ArrayList<>();
     int version = -1;
     try (JsonParser p = JSON.createParser(bytes)) {
@@ -140,6 +160,13 @@ public final class CheckpointStore {
           expect(t, JsonToken.START_ARRAY);
           while (p.nextToken() == JsonToken.START_OBJECT) {
             out.add(entry(p));
+          }
+          expect(p.currentToken(), JsonToken.END_ARRAY);
+        } else if ("finished".equals(name)) {
+          expect(t, JsonToken.START_ARRAY);
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            FileCheckpoint f = entryOf(p, true);
+            finished.add(new Finished(f.path(), f.fingerprintLength(), f.fingerprint()));
           }
           expect(p.currentToken(), JsonToken.END_ARRAY);
         } else {
@@ -159,6 +186,10 @@ public final class CheckpointStore {
   }
 
   private static FileCheckpoint entry(JsonParser p) throws IOException {
+    return entryOf(p, false);
+  }
+
+  private static FileCheckpoint entryOf(JsonParser p, boolean finishedEntry) throws IOException {
     String path = null;
     long dev = -1;
     long ino = -1;
@@ -210,6 +241,9 @@ public final class CheckpointStore {
           break;
       }
     }
+    if (finishedEntry && path != null) {
+      return new FileCheckpoint(path, -1, -1, 0, (int) fpLen, fp, 0, 0, 0);
+    }
     if (path == null || offset < 0) {
       throw new IOException("an entry lacks its path or offset");
     }
@@ -229,6 +263,17 @@ public final class CheckpointStore {
    * @throws IOException if it could not be written; the previous file is then intact
    */
   public void save(Collection<FileCheckpoint> entries) throws IOException {
+    save(entries, List.of());
+  }
+
+  /**
+   * Replaces the checkpoint file with {@code entries} and the {@code finished} fingerprints,
+   * atomically.
+   *
+   * @throws IOException if it could not be written; the previous file is then intact
+   */
+  public void save(Collection<FileCheckpoint> entries, Collection<Finished> finished)
+      throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(128 + entries.size() * 200);
     try (JsonGenerator g = JSON.createGenerator(buf)) {
       g.writeStartObject();
@@ -248,6 +293,17 @@ public final class CheckpointStore {
         g.writeEndObject();
       }
       g.writeEndArray();
+      if (!finished.isEmpty()) {
+        g.writeArrayFieldStart("finished");
+        for (Finished f : finished) {
+          g.writeStartObject();
+          g.writeStringField("path", f.path());
+          g.writeNumberField("fpLen", f.fingerprintLength());
+          g.writeNumberField("fp", f.fingerprint());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
       g.writeEndObject();
     }
     try {

@@ -183,10 +183,15 @@ public final class FileTailer implements Tailer {
     for (FileCheckpoint c : loaded.files()) {
       saved.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
     }
+    for (CheckpointStore.Finished f : loaded.finished()) {
+      history.finished(
+          Path.of(f.path()), new TrackedFile.Fingerprint(f.fingerprintLength(), f.fingerprint()));
+    }
     scanSafely(true);
     recoverUnmatchedCheckpoints();
     if (!freshStart) {
       recoverRotatedWhileDown(loaded.savedAtMillis());
+      recoverCompressedWhileDown(loaded.savedAtMillis());
     }
     reader = new Thread(this::readLoop, "logchute-tail-reader");
     watcher = new Thread(this::watchLoop, "logchute-tail-watcher");
@@ -530,13 +535,15 @@ public final class FileTailer implements Tailer {
   /**
    * Files rotated while logchute was down and never seen by it lie beside the live files,
    * uncompressed, with identities no checkpoint knows, last written after the checkpoint file was:
-   * they are read from their start. (Files the kubelet also compressed meanwhile cannot be told
-   * apart from ones read before; they are not read.)
+   * they are read from their start. (Those the kubelet also compressed meanwhile are found by
+   * {@link #recoverCompressedWhileDown}.)
    */
   private void recoverRotatedWhileDown(long savedAtMillis) {
     Set<FileIdentity> known = new HashSet<>();
     for (TrackedFile f : files) {
-      known.add(f.identity);
+      if (f.frozen == null) {
+        known.add(f.identity); // a file resumed from its .gz names an inode that was freed
+      }
     }
     for (Path link : new ArrayList<>(byPath.keySet())) {
       for (Path sibling : rotatedSiblings(link, false)) {
@@ -559,6 +566,58 @@ public final class FileTailer implements Tailer {
   }
 
   /**
+   * Files created and rotated entirely while logchute was down, and already compressed by the
+   * kubelet, lie beside the live files as {@code .gz} written after the last checkpoint, with
+   * content that is neither a checkpointed file (resumed already) nor one finished before the stop
+   * (its fingerprint is saved with the checkpoints). Each is read from its start.
+   */
+  private void recoverCompressedWhileDown(long savedAtMillis) {
+    for (Path link : new ArrayList<>(byPath.keySet())) {
+      List<TrackedFile> ofLink = new ArrayList<>();
+      for (TrackedFile f : files) {
+        if (f.path.equals(link)) {
+          ofLink.add(f);
+        }
+      }
+      for (Path gz : rotatedSiblings(link, true)) {
+        try {
+          if (Files.getLastModifiedTime(gz).toMillis() < savedAtMillis) {
+            continue; // compressed while logchute ran: it read the file, or it is history
+          }
+          byte[] head = RotationHistory.head(gz);
+          if (head.length == 0 || history.isFinished(link, head) || isContentOf(ofLink, head)) {
+            continue;
+          }
+          trackCompressedFromStart(link, gz);
+        } catch (IOException e) {
+          // unreadable or gone: nothing to recover from it
+        }
+      }
+    }
+  }
+
+  /** Whether {@code head} is how one of {@code candidates} begins. */
+  private static boolean isContentOf(List<TrackedFile> candidates, byte[] head) throws IOException {
+    for (TrackedFile f : candidates) {
+      TrackedFile.Fingerprint fp = f.fingerprint;
+      int len = fp.length();
+      long crc = fp.crc();
+      if (f.input.growable()) {
+        len = (int) Math.min(head.length, f.input.size());
+        crc = len > 0 ? f.input.crc(0, len) : -1;
+      }
+      if (len > 0 && len <= head.length && crc >= 0) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(head, 0, len);
+        if (c.getValue() == crc) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * After a rotation of {@code link} was seen, files rotated in between two scans (written, renamed
    * and replaced before the scan noticed them — a slow watcher may miss several) lie beside the
    * live file: uncompressed with an identity never seen, or already compressed with content that is
@@ -569,7 +628,9 @@ public final class FileTailer implements Tailer {
     Set<FileIdentity> tracked = new HashSet<>();
     List<TrackedFile> ofLink = new ArrayList<>();
     for (TrackedFile f : files) {
-      tracked.add(f.identity);
+      if (f.frozen == null) {
+        tracked.add(f.identity); // a file resumed from its .gz names an inode that was freed
+      }
       if (f.path.equals(link)) {
         ofLink.add(f);
       }
@@ -930,8 +991,17 @@ public final class FileTailer implements Tailer {
         entries.add(entry);
       }
     }
+    List<CheckpointStore.Finished> finished = new ArrayList<>();
+    history
+        .finishedFingerprints()
+        .forEach(
+            (link, fps) -> {
+              for (TrackedFile.Fingerprint fp : fps) {
+                finished.add(new CheckpointStore.Finished(link.toString(), fp.length(), fp.crc()));
+              }
+            });
     try {
-      store.save(entries);
+      store.save(entries, finished);
     } catch (IOException e) {
       RATE_LIMITED.log(
           Level.ERROR, "saving checkpoints to {0} failed: {1}", store.path(), e.toString());

@@ -37,6 +37,7 @@ final class RotationHistory {
 
   private static final class Link {
     long lastSeenNanos;
+    boolean observed;
     final Set<FileIdentity> preexisting = new HashSet<>();
     final Set<String> gzSeen = new HashSet<>();
     final ArrayDeque<FileIdentity> finishedIds = new ArrayDeque<>();
@@ -46,7 +47,37 @@ final class RotationHistory {
   private final Map<Path, Link> links = new HashMap<>();
 
   boolean observed(Path link) {
-    return links.containsKey(link);
+    Link l = links.get(link);
+    return l != null && l.observed;
+  }
+
+  /** A file of {@code link} finished before the last stop (from the checkpoint file). */
+  void finished(Path link, TrackedFile.Fingerprint fp) {
+    Link l = links.computeIfAbsent(link, k -> new Link());
+    l.finishedFps.addLast(fp);
+    while (l.finishedFps.size() > REMEMBERED) {
+      l.finishedFps.removeFirst();
+    }
+  }
+
+  /** The fingerprints of finished files, per link, to save with the checkpoints. */
+  Map<Path, List<TrackedFile.Fingerprint>> finishedFingerprints() {
+    Map<Path, List<TrackedFile.Fingerprint>> out = new HashMap<>();
+    links.forEach(
+        (link, l) -> {
+          if (!l.finishedFps.isEmpty()) {
+            out.put(link, List.copyOf(l.finishedFps));
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Whether {@code head} (a file's first bytes) is the start of a finished file of {@code link}.
+   */
+  boolean isFinished(Path link, byte[] head) {
+    Link l = links.get(link);
+    return l != null && matchesAny(head, l.finishedFps);
   }
 
   /** The fingerprint of a compressed file's first decompressed bytes. */
@@ -59,10 +90,11 @@ final class RotationHistory {
 
   /** Records the rotated files beside {@code link} the first time the link is seen. */
   void observe(Path link, List<Path> plainSiblings, List<Path> gzSiblings) {
-    if (links.containsKey(link)) {
+    Link l = links.computeIfAbsent(link, k -> new Link());
+    if (l.observed) {
       return;
     }
-    Link l = new Link();
+    l.observed = true;
     for (Path p : plainSiblings) {
       try {
         l.preexisting.add(FileIdentity.of(p));
@@ -73,7 +105,6 @@ final class RotationHistory {
     for (Path p : gzSiblings) {
       l.gzSeen.add(p.getFileName().toString());
     }
-    links.put(link, l);
   }
 
   /** A file of {@code link} was read to its end and let go. */
@@ -137,22 +168,24 @@ final class RotationHistory {
           // parked or gone: its last fingerprint stands
         }
       }
-      boolean ours = false;
-      for (TrackedFile.Fingerprint fp : known) {
-        if (fp.length() > 0 && fp.length() <= head.length) {
-          CRC32C crc = new CRC32C();
-          crc.update(head, 0, fp.length());
-          if (crc.getValue() == fp.crc()) {
-            ours = true;
-            break;
-          }
-        }
-      }
-      if (!ours) {
+      if (!matchesAny(head, known)) {
         out.add(gz);
       }
     }
     return out;
+  }
+
+  private static boolean matchesAny(byte[] head, Iterable<TrackedFile.Fingerprint> fps) {
+    for (TrackedFile.Fingerprint fp : fps) {
+      if (fp.length() > 0 && fp.length() <= head.length) {
+        CRC32C crc = new CRC32C();
+        crc.update(head, 0, fp.length());
+        if (crc.getValue() == fp.crc()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Notes that the links in {@code seen} exist; forgets links not seen for ten minutes. */
@@ -165,7 +198,7 @@ final class RotationHistory {
     links.values().removeIf(l -> nowNanos - l.lastSeenNanos > FORGET_AFTER_NANOS);
   }
 
-  private static byte[] head(Path gz) throws IOException {
+  static byte[] head(Path gz) throws IOException {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
       return in.readNBytes(Fingerprints.HEAD_BYTES);
     }

@@ -79,4 +79,76 @@ class RestartAcrossRotationTest {
       assertThat(h.metric("logchute_checkpoints_unresumed_total")).isEqualTo(1);
     }
   }
+
+  @Test
+  void aFileCreatedRotatedAndCompressedWhileDownIsReadWhole() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    KubeletLogs.Container a = logs.container("prod", "web-1", "app");
+    Path data = root.resolve("data");
+    a.cri("stdout", "seen");
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(1);
+    }
+    // down: the checkpointed file is rotated, a second file is written and rotated, a third one
+    // too; each rotation compresses the previous one
+    a.cri("stdout", "first file, unread");
+    a.rotate(5, List.of()); // first -> 0.log.00000000
+    a.cri("stdout", "second file, never seen");
+    a.rotate(5, List.of()); // first -> .gz, second -> 0.log.00000001
+    a.cri("stdout", "third file, never seen");
+    a.rotate(5, List.of()); // second -> .gz, third -> 0.log.00000002
+    a.cri("stdout", "live");
+    assertThat(a.live().resolveSibling("0.log.00000001.gz")).exists();
+
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      try {
+        h.awaitMessages(4);
+      } catch (AssertionError e) {
+        throw new AssertionError(
+            h.messages() + " " + Files.readString(data.resolve("checkpoints.json")), e);
+      }
+      assertThat(h.messages())
+          .containsExactlyInAnyOrder(
+              "first file, unread", "second file, never seen", "third file, never seen", "live");
+      assertThat(h.metric("logchute_checkpoints_unresumed_total")).isZero();
+    }
+  }
+
+  @Test
+  void aFileFinishedBeforeTheStopAndCompressedWhileDownIsNotReadAgain() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    KubeletLogs.Container a = logs.container("prod", "web-1", "app");
+    Path data = root.resolve("data");
+    a.cri("stdout", "first file");
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(1);
+      a.rotate(5, List.of()); // first -> 0.log.00000000, read to its end and let go
+      a.cri("stdout", "second file");
+      h.awaitMessages(2);
+      io.github.logchute.core.Await.until(
+          "the first file is finished and its fingerprint saved",
+          TailHarness.WAIT,
+          () -> {
+            try {
+              return Files.readString(data.resolve("checkpoints.json")).contains("\"finished\"");
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
+    }
+    // down: the finished first file is compressed now (a new inode, written after the stop)
+    a.rotate(5, List.of()); // first -> .gz, second -> 0.log.00000001
+    a.cri("stdout", "third file");
+    assertThat(a.live().resolveSibling("0.log.00000000.gz")).exists();
+
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(1);
+      // the rotated second file is resumed at its end: nothing of it, nothing of the first, again
+      io.github.logchute.core.Await.until(
+          "the rotated second file is released",
+          TailHarness.WAIT,
+          () -> h.metric("logchute_files_released_total") >= 1);
+      assertThat(h.messages()).containsExactly("third file");
+    }
+  }
 }
