@@ -67,24 +67,26 @@ public final class FileTailer implements Tailer {
   private static final RateLimitedLogger RATE_LIMITED =
       RateLimitedLogger.every10Seconds(FileTailer.class.getName());
 
-  private final TailerConfig config;
-  private final Clock clock;
-  private final TailMetrics metrics;
-  private final DecodeMetrics decodeMetrics;
+  final TailerConfig config;
+  final Clock clock;
+  final TailMetrics metrics;
+  final DecodeMetrics decodeMetrics;
   private final Discovery discovery;
   private final CheckpointStore store;
-  private final Enrichment enrichment;
-  private final RotationHistory history = new RotationHistory();
+  final Enrichment enrichment;
+  final RotationHistory history = new RotationHistory();
+  final RotatedFiles rotated = new RotatedFiles(this);
+  final OpenFileBound bound = new OpenFileBound(this);
   private final ProcessingOptions processing;
   private final ProcessMetrics processMetrics;
   private final RecordProcessor processor;
   private final List<LogRecord> staged = new ArrayList<>();
 
-  private final Map<Path, TrackedFile> byPath = new ConcurrentHashMap<>();
-  private final Map<LogSource, TrackedFile> bySource = new ConcurrentHashMap<>();
-  private final List<TrackedFile> files = new CopyOnWriteArrayList<>();
+  final Map<Path, TrackedFile> byPath = new ConcurrentHashMap<>();
+  final Map<LogSource, TrackedFile> bySource = new ConcurrentHashMap<>();
+  final List<TrackedFile> files = new CopyOnWriteArrayList<>();
   private final Map<LogRecord, TrackedFile.Mark> marksByFirst = new ConcurrentHashMap<>();
-  private final Map<String, List<FileCheckpoint>> saved = new HashMap<>();
+  final Map<String, List<FileCheckpoint>> saved = new HashMap<>();
   private boolean freshStart;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -158,7 +160,7 @@ public final class FileTailer implements Tailer {
     metrics.gauge(
         "logchute_files_open",
         "Files held open (at most maxOpenFiles, plus draining ones).",
-        this::openFiles);
+        bound::openFiles);
     metrics.gauge(
         "logchute_checkpoint_lag_bytes",
         "Bytes read but not yet acknowledged by every sink, over all files.",
@@ -188,10 +190,10 @@ public final class FileTailer implements Tailer {
           Path.of(f.path()), new TrackedFile.Fingerprint(f.fingerprintLength(), f.fingerprint()));
     }
     scanSafely(true);
-    recoverUnmatchedCheckpoints();
+    rotated.recoverUnmatchedCheckpoints();
     if (!freshStart) {
-      recoverRotatedWhileDown(loaded.savedAtMillis());
-      recoverCompressedWhileDown(loaded.savedAtMillis());
+      rotated.recoverRotatedWhileDown(loaded.savedAtMillis());
+      rotated.recoverCompressedWhileDown(loaded.savedAtMillis());
     }
     reader = new Thread(this::readLoop, "logchute-tail-reader");
     watcher = new Thread(this::watchLoop, "logchute-tail-watcher");
@@ -226,7 +228,7 @@ public final class FileTailer implements Tailer {
       long now = clock.nanoTime();
       if (now - nextScan >= 0) {
         scanSafely(false);
-        resolveParked();
+        bound.resolveParked();
         pruneReleased();
         nextScan = clock.nanoTime() + refresh;
       }
@@ -269,7 +271,7 @@ public final class FileTailer implements Tailer {
       if (current != null) {
         metrics.rotations.increment();
         markRotated(current);
-        recoverSkippedRotations(p, current);
+        rotated.recoverSkippedRotations(p, current);
       }
       track(f);
       added = true;
@@ -289,9 +291,12 @@ public final class FileTailer implements Tailer {
     }
   }
 
-  private void track(TrackedFile f) {
+  void track(TrackedFile f) {
     if (!history.observed(f.path)) {
-      history.observe(f.path, rotatedSiblings(f.path, false), rotatedSiblings(f.path, true));
+      history.observe(
+          f.path,
+          RotatedFiles.rotatedSiblings(f.path, false),
+          RotatedFiles.rotatedSiblings(f.path, true));
     }
     if (!f.rotated) {
       byPath.put(f.path, f);
@@ -301,7 +306,7 @@ public final class FileTailer implements Tailer {
     enrichment.register(f);
   }
 
-  private void markRotated(TrackedFile f) {
+  void markRotated(TrackedFile f) {
     if (!f.rotated) {
       f.rotatedAtNanos = clock.nanoTime();
       f.rotated = true;
@@ -349,7 +354,7 @@ public final class FileTailer implements Tailer {
     }
   }
 
-  private TrackedFile newTracked(Path p, FileIdentity id, FileChannel ch, long start) {
+  TrackedFile newTracked(Path p, FileIdentity id, FileChannel ch, long start) {
     LogSource source = LogSource.of(p, id);
     RecordAssembler a =
         new RecordAssembler(
@@ -402,7 +407,7 @@ public final class FileTailer implements Tailer {
     return null;
   }
 
-  private static boolean matches(FileCheckpoint cp, FileChannel ch, long size) throws IOException {
+  static boolean matches(FileCheckpoint cp, FileChannel ch, long size) throws IOException {
     if (size < cp.offset() || size < cp.fingerprintLength()) {
       return false;
     }
@@ -430,292 +435,6 @@ public final class FileTailer implements Tailer {
       }
     }
     return size;
-  }
-
-  /**
-   * Checkpoints saved for a path whose live file is another one now: the file was rotated while
-   * logchute was down. It is looked for beside the live file (same inode, renamed {@code
-   * <name>.<timestamp>}) and drained from its saved position; if it cannot be found, the possible
-   * loss is counted and logged.
-   */
-  private void recoverUnmatchedCheckpoints() {
-    for (Map.Entry<String, List<FileCheckpoint>> e : saved.entrySet()) {
-      for (FileCheckpoint cp : e.getValue()) {
-        if (!resumeRotated(Path.of(e.getKey()), cp) && !resumeCompressed(Path.of(e.getKey()), cp)) {
-          metrics.unresumed.increment();
-          metrics.lost(
-              LogSource.of(Path.of(e.getKey()), new FileIdentity(cp.device(), cp.inode())), 0);
-          LOG.log(
-              Level.WARNING,
-              "{0} (inode {1}): saved at offset {2} but not found again (rotated and compressed,"
-                  + " or deleted, while logchute was down); lines after that offset may be lost",
-              e.getKey(),
-              cp.inode(),
-              cp.offset());
-        }
-      }
-    }
-    saved.clear();
-  }
-
-  private boolean resumeRotated(Path link, FileCheckpoint cp) {
-    for (Path sibling : rotatedSiblings(link, false)) {
-      try {
-        FileIdentity id = FileIdentity.of(sibling);
-        if (id.device() != cp.device() || id.inode() != cp.inode()) {
-          continue;
-        }
-        FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
-        if (!matches(cp, ch, ch.size())) {
-          closeQuietly(ch);
-          return false;
-        }
-        TrackedFile f = newTracked(link, id, ch, cp.offset());
-        markRotated(f);
-        metrics.resumed.increment();
-        metrics.rotatedPickedUp.increment();
-        track(f);
-        return true;
-      } catch (IOException ex) {
-        // gone meanwhile; keep looking
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The kubelet compresses a rotated file at the next rotation ({@code 0.log.<ts>} becomes {@code
-   * 0.log.<ts>.gz}, a new inode). A checkpoint of it is matched by content: the gzip whose first
-   * decompressed bytes and bytes before the saved offset hash as saved is read from that offset.
-   */
-  private boolean resumeCompressed(Path link, FileCheckpoint cp) {
-    if (cp.fingerprintLength() == 0 && cp.tailLength() == 0) {
-      return false; // nothing to recognise it by
-    }
-    for (Path gz : rotatedSiblings(link, true)) {
-      try {
-        LogInput in =
-            LogInput.gzipAt(
-                gz,
-                cp.offset(),
-                cp.fingerprintLength(),
-                cp.fingerprint(),
-                cp.tailLength(),
-                cp.tailHash());
-        if (in == null) {
-          continue;
-        }
-        FileIdentity id = new FileIdentity(cp.device(), cp.inode());
-        LogSource source = LogSource.of(link, id);
-        RecordAssembler a =
-            new RecordAssembler(
-                source, config.format(), cp.offset(), config.decodeOptions(), decodeMetrics, clock);
-        TrackedFile f =
-            new TrackedFile(link, source, id, in, a, clock.epochNanos() / 1_000_000, cp);
-        f.fingerprint = new TrackedFile.Fingerprint(cp.fingerprintLength(), cp.fingerprint());
-        markRotated(f);
-        metrics.filesOpened.increment();
-        metrics.resumed.increment();
-        metrics.rotatedPickedUp.increment();
-        LOG.log(
-            Level.INFO,
-            "{0}: rotated and compressed while logchute was down; resuming {1} at offset {2}",
-            link,
-            gz,
-            cp.offset());
-        track(f);
-        return true;
-      } catch (IOException e) {
-        // unreadable or being written (.gz.tmp is excluded): try the next one
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Files rotated while logchute was down and never seen by it lie beside the live files,
-   * uncompressed, with identities no checkpoint knows, last written after the checkpoint file was:
-   * they are read from their start. (Those the kubelet also compressed meanwhile are found by
-   * {@link #recoverCompressedWhileDown}.)
-   */
-  private void recoverRotatedWhileDown(long savedAtMillis) {
-    Set<FileIdentity> known = new HashSet<>();
-    for (TrackedFile f : files) {
-      if (f.frozen == null) {
-        known.add(f.identity); // a file resumed from its .gz names an inode that was freed
-      }
-    }
-    for (Path link : new ArrayList<>(byPath.keySet())) {
-      for (Path sibling : rotatedSiblings(link, false)) {
-        try {
-          FileIdentity id = FileIdentity.of(sibling);
-          if (known.contains(id) || Files.getLastModifiedTime(sibling).toMillis() < savedAtMillis) {
-            continue;
-          }
-          FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
-          TrackedFile f = newTracked(link, id, ch, 0);
-          markRotated(f);
-          metrics.rotatedPickedUp.increment();
-          known.add(id);
-          track(f);
-        } catch (IOException e) {
-          // compressed or deleted meanwhile
-        }
-      }
-    }
-  }
-
-  /**
-   * Files created and rotated entirely while logchute was down, and already compressed by the
-   * kubelet, lie beside the live files as {@code .gz} written after the last checkpoint, with
-   * content that is neither a checkpointed file (resumed already) nor one finished before the stop
-   * (its fingerprint is saved with the checkpoints). Each is read from its start.
-   */
-  private void recoverCompressedWhileDown(long savedAtMillis) {
-    for (Path link : new ArrayList<>(byPath.keySet())) {
-      List<TrackedFile> ofLink = new ArrayList<>();
-      for (TrackedFile f : files) {
-        if (f.path.equals(link)) {
-          ofLink.add(f);
-        }
-      }
-      for (Path gz : rotatedSiblings(link, true)) {
-        try {
-          if (Files.getLastModifiedTime(gz).toMillis() < savedAtMillis) {
-            continue; // compressed while logchute ran: it read the file, or it is history
-          }
-          byte[] head = RotationHistory.head(gz);
-          if (head.length == 0 || history.isFinished(link, head) || isContentOf(ofLink, head)) {
-            continue;
-          }
-          trackCompressedFromStart(link, gz);
-        } catch (IOException e) {
-          // unreadable or gone: nothing to recover from it
-        }
-      }
-    }
-  }
-
-  /** Whether {@code head} is how one of {@code candidates} begins. */
-  private static boolean isContentOf(List<TrackedFile> candidates, byte[] head) throws IOException {
-    for (TrackedFile f : candidates) {
-      TrackedFile.Fingerprint fp = f.fingerprint;
-      int len = fp.length();
-      long crc = fp.crc();
-      if (f.input.growable()) {
-        len = (int) Math.min(head.length, f.input.size());
-        crc = len > 0 ? f.input.crc(0, len) : -1;
-      }
-      if (len > 0 && len <= head.length && crc >= 0) {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-        c.update(head, 0, len);
-        if (c.getValue() == crc) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
-   * After a rotation of {@code link} was seen, files rotated in between two scans (written, renamed
-   * and replaced before the scan noticed them — a slow watcher may miss several) lie beside the
-   * live file: uncompressed with an identity never seen, or already compressed with content that is
-   * no file logchute has read. Each is read from its start. Rotated files that were there when the
-   * link was first seen are history, not read (see {@link RotationHistory}).
-   */
-  private void recoverSkippedRotations(Path link, TrackedFile previous) {
-    Set<FileIdentity> tracked = new HashSet<>();
-    List<TrackedFile> ofLink = new ArrayList<>();
-    for (TrackedFile f : files) {
-      if (f.frozen == null) {
-        tracked.add(f.identity); // a file resumed from its .gz names an inode that was freed
-      }
-      if (f.path.equals(link)) {
-        ofLink.add(f);
-      }
-    }
-    for (Path sibling : rotatedSiblings(link, false)) {
-      try {
-        FileIdentity id = FileIdentity.of(sibling);
-        if (tracked.contains(id) || history.known(link, id)) {
-          continue;
-        }
-        FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
-        TrackedFile f = newTracked(link, id, ch, 0);
-        markRotated(f);
-        metrics.rotatedPickedUp.increment();
-        track(f);
-      } catch (IOException e) {
-        // compressed or deleted meanwhile: the compressed copy is found below or next time
-      }
-    }
-    for (Path gz : history.unseenCompressed(link, rotatedSiblings(link, true), ofLink)) {
-      trackCompressedFromStart(link, gz);
-    }
-  }
-
-  /** Reads a compressed rotated file logchute never saw uncompressed, from its start. */
-  private void trackCompressedFromStart(Path link, Path gz) {
-    try {
-      TrackedFile.Fingerprint fp = RotationHistory.fingerprint(gz);
-      LogInput in = LogInput.gzipAt(gz, 0, fp.length(), fp.crc(), 0, 0);
-      if (in == null) {
-        return;
-      }
-      FileIdentity id = FileIdentity.of(gz);
-      LogSource source = LogSource.of(link, id);
-      RecordAssembler a =
-          new RecordAssembler(
-              source, config.format(), 0, config.decodeOptions(), decodeMetrics, clock);
-      long now = clock.epochNanos() / 1_000_000;
-      // until it is done, a restart reads it again from the start (matched by its fingerprint)
-      FileCheckpoint frozen =
-          new FileCheckpoint(
-              link.toString(), id.device(), id.inode(), 0, fp.length(), fp.crc(), 0, 0, now);
-      TrackedFile f = new TrackedFile(link, source, id, in, a, now, frozen);
-      f.fingerprint = fp;
-      markRotated(f);
-      metrics.filesOpened.increment();
-      metrics.rotatedPickedUp.increment();
-      LOG.log(
-          Level.INFO,
-          "{0}: {1} was rotated and compressed before logchute saw it; reading it whole",
-          link,
-          gz.getFileName());
-      track(f);
-    } catch (IOException e) {
-      RATE_LIMITED.log(Level.WARNING, "{0}: cannot read {1}: {2}", link, gz, e.toString());
-    }
-  }
-
-  /**
-   * Rotated files beside the target of {@code link} ({@code <name>.<suffix>}): the uncompressed
-   * ones, or with {@code gzipped} the {@code .gz} ones.
-   */
-  private static List<Path> rotatedSiblings(Path link, boolean gzipped) {
-    List<Path> out = new ArrayList<>();
-    Path real;
-    try {
-      real = link.toRealPath();
-    } catch (IOException e) {
-      return out;
-    }
-    Path dir = real.getParent();
-    String prefix = real.getFileName() + ".";
-    try (var entries =
-        Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
-      for (Path p : entries) {
-        String name = p.getFileName().toString();
-        if (name.endsWith(".gz") == gzipped && !name.endsWith(".tmp") && Files.isRegularFile(p)) {
-          out.add(p);
-        }
-      }
-    } catch (IOException e) {
-      return out;
-    }
-    out.sort(null);
-    return out;
   }
 
   private void pruneReleased() {
@@ -748,7 +467,7 @@ public final class FileTailer implements Tailer {
             progressed |= readOnce(f, buf, out, mergeTimeout, rotateWait);
           }
         }
-        parkIdle();
+        bound.parkIdle();
         if (!progressed) {
           lock.lock();
           try {
@@ -926,7 +645,7 @@ public final class FileTailer implements Tailer {
     }
   }
 
-  private void signal() {
+  void signal() {
     lock.lock();
     try {
       wake.signalAll();
@@ -1009,7 +728,7 @@ public final class FileTailer implements Tailer {
   }
 
   /** The checkpoint of {@code f} now, or null if it cannot be computed this round. */
-  private FileCheckpoint entryFor(TrackedFile f, long nowMillis) {
+  FileCheckpoint entryFor(TrackedFile f, long nowMillis) {
     if (f.frozen != null) {
       return f.frozen; // a gzip stream cannot be hashed at random: resume it the same way
     }
@@ -1037,191 +756,6 @@ public final class FileTailer implements Tailer {
         tailLen,
         tail,
         nowMillis);
-  }
-
-  // ---------------------------------------------------------------- the open-file bound
-
-  private int openFiles() {
-    int n = 0;
-    for (TrackedFile f : files) {
-      if (!f.parked && !f.released) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /**
-   * Reader thread: while more than maxOpenFiles files are open, closes the ones idle at their end
-   * for the longest — only live files with nothing pending and everything acknowledged, so their
-   * checkpoint is fixed while they are closed. Rotated files are never parked: they must drain.
-   */
-  private void parkIdle() {
-    int open = openFiles();
-    if (open <= config.maxOpenFiles()) {
-      return;
-    }
-    List<TrackedFile> idle = new ArrayList<>();
-    for (TrackedFile f : files) {
-      if (!f.parked
-          && !f.released
-          && !f.rotated
-          && f.frozen == null
-          && f.input.growable()
-          && f.eofSinceNanos >= 0
-          && !f.assembler.hasPending()
-          && (f.grouper == null || !f.grouper.hasPending())
-          && f.safeOffset == f.assembler.position()
-          && f.fullyAcknowledged()) {
-        idle.add(f);
-      }
-    }
-    idle.sort((a, b) -> Long.compare(a.eofSinceNanos, b.eofSinceNanos));
-    long now = clock.epochNanos() / 1_000_000;
-    for (TrackedFile f : idle) {
-      if (open <= config.maxOpenFiles()) {
-        break;
-      }
-      FileCheckpoint cp = entryFor(f, now);
-      if (cp == null) {
-        continue;
-      }
-      f.lastSeenSize = f.assembler.position();
-      f.parkedCheckpoint = cp;
-      f.parked = true;
-      f.closeChannel();
-      metrics.parked.increment();
-      open--;
-    }
-  }
-
-  /**
-   * Watcher thread, after each scan: a parked file that grew (or shrank) is reopened at its path;
-   * one the scan found rotated is reopened where the kubelet moved it (or resumed from its {@code
-   * .gz}) so that it drains; one that is gone for good is released, and counted as lost if it had
-   * grown since it was last read.
-   */
-  private void resolveParked() {
-    boolean reopened = false;
-    for (TrackedFile f : files) {
-      if (!f.parked) {
-        continue;
-      }
-      long position = f.assembler.position(); // the reader does not touch a parked file
-      if (!f.rotated) {
-        try {
-          if (!FileIdentity.of(f.path).equals(f.identity)) {
-            continue; // replaced: the scan marks it rotated
-          }
-          long size = Files.size(f.path);
-          f.lastSeenSize = Math.max(f.lastSeenSize, size);
-          if (size != position) {
-            Reopen r = reopen(f, f.path);
-            reopened |= r == Reopen.DONE;
-            if (r == Reopen.NOT_THIS_FILE) {
-              // A new file at the path got our inode (the kubelet rotated, compressed and deleted
-              // ours while it was closed): a rotation the scan could not see. The next scan opens
-              // the new file; ours is looked for below, its successors beside it.
-              byPath.remove(f.path, f);
-              metrics.rotations.increment();
-              markRotated(f);
-              recoverSkippedRotations(f.path, f);
-              reopened = true;
-            }
-          }
-        } catch (IOException e) {
-          // gone: the scan marks it rotated
-        }
-        if (!f.rotated) {
-          continue;
-        }
-      }
-      boolean found = false;
-      for (Path sibling : rotatedSiblings(f.path, false)) {
-        try {
-          if (FileIdentity.of(sibling).equals(f.identity)) {
-            found = reopen(f, sibling) == Reopen.DONE;
-            break;
-          }
-        } catch (IOException e) {
-          // gone meanwhile
-        }
-      }
-      reopened |= found;
-      if (found) {
-        continue;
-      }
-      FileCheckpoint cp = f.parkedCheckpoint;
-      if (cp != null && resumeCompressed(f.path, cp)) {
-        f.parked = false;
-        f.released = true; // the resumed .gz stands in for it
-        reopened = true;
-        continue;
-      }
-      releaseParked(f, position);
-    }
-    if (reopened) {
-      signal();
-    }
-  }
-
-  /** Lets a parked file go for good, counting what it had beyond what was read as lost. */
-  private void releaseParked(TrackedFile f, long position) {
-    long lost = Math.max(0, f.lastSeenSize - position);
-    if (lost > 0) {
-      metrics.lost(f.source, lost);
-      LOG.log(
-          Level.WARNING,
-          "{0}: closed while idle and gone before its last {1} bytes were read; they are lost",
-          f.path,
-          lost);
-    }
-    f.parked = false;
-    f.released = true;
-    metrics.filesReleased.increment();
-  }
-
-  private enum Reopen {
-    DONE,
-    FAILED,
-    NOT_THIS_FILE
-  }
-
-  /**
-   * Reopens parked {@code f} at {@code at}, after checking it is the same file: device, inode, and
-   * the hashes of its first bytes and of the bytes before the read position (an inode is reused
-   * quickly once the kubelet deletes a compressed rotation).
-   */
-  private Reopen reopen(TrackedFile f, Path at) {
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(at, StandardOpenOption.READ);
-    } catch (IOException e) {
-      RATE_LIMITED.log(Level.WARNING, "{0}: cannot be reopened ({1}); will retry", at, e);
-      return Reopen.FAILED;
-    }
-    try {
-      if (!FileIdentity.of(at).equals(f.identity)) {
-        closeQuietly(ch);
-        return Reopen.FAILED;
-      }
-      FileCheckpoint cp = f.parkedCheckpoint;
-      long size = ch.size();
-      boolean truncatedInPlace = !f.rotated && cp != null && size < cp.offset();
-      if (cp != null && !truncatedInPlace && !matches(cp, ch, size)) {
-        closeQuietly(ch);
-        return Reopen.NOT_THIS_FILE;
-      }
-    } catch (IOException e) {
-      closeQuietly(ch);
-      return Reopen.FAILED;
-    }
-    f.input = LogInput.of(ch);
-    f.eofSinceNanos = -1;
-    f.parked = false;
-    f.parkedCheckpoint = null;
-    metrics.reopened.increment();
-    return Reopen.DONE;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -1284,7 +818,7 @@ public final class FileTailer implements Tailer {
     enrichment.close();
   }
 
-  private static void closeQuietly(FileChannel ch) {
+  static void closeQuietly(FileChannel ch) {
     try {
       ch.close();
     } catch (IOException e) {
