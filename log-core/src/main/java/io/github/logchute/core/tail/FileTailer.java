@@ -5,14 +5,12 @@ import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.LogSource;
 import io.github.logchute.core.RateLimitedLogger;
-import io.github.logchute.core.SourceMetadata;
 import io.github.logchute.core.checkpoint.CheckpointStore;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.parse.DecodeMetrics;
 import io.github.logchute.core.parse.RecordAssembler;
 import io.github.logchute.core.process.MessageProcessor;
-import io.github.logchute.core.process.MultilineGrouper;
 import io.github.logchute.core.process.ProcessMetrics;
 import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.process.RecordProcessor;
@@ -23,7 +21,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
@@ -77,26 +74,26 @@ public final class FileTailer implements Tailer {
   final RotationHistory history = new RotationHistory();
   final RotatedFiles rotated = new RotatedFiles(this);
   final OpenFileBound bound = new OpenFileBound(this);
-  private final ProcessingOptions processing;
-  private final ProcessMetrics processMetrics;
-  private final RecordProcessor processor;
-  private final List<LogRecord> staged = new ArrayList<>();
+  final ProcessingOptions processing;
+  final ProcessMetrics processMetrics;
+  final RecordProcessor processor;
+  final List<LogRecord> staged = new ArrayList<>();
 
   final Map<Path, TrackedFile> byPath = new ConcurrentHashMap<>();
   final Map<LogSource, TrackedFile> bySource = new ConcurrentHashMap<>();
   final List<TrackedFile> files = new CopyOnWriteArrayList<>();
-  private final Map<LogRecord, TrackedFile.Mark> marksByFirst = new ConcurrentHashMap<>();
+  final Map<LogRecord, TrackedFile.Mark> marksByFirst = new ConcurrentHashMap<>();
   final Map<String, List<FileCheckpoint>> saved = new HashMap<>();
   private boolean freshStart;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wake = lock.newCondition();
-  private boolean reading;
+  final ReentrantLock lock = new ReentrantLock();
+  final Condition wake = lock.newCondition();
+  boolean reading;
   private boolean watching;
-  private boolean inEmit;
+  boolean inEmit;
   private volatile Thread reader;
   private volatile Thread watcher;
-  private RecordEmitter emitter;
+  RecordEmitter emitter;
 
   /**
    * A tailer without enrichment: records carry no metadata beyond their {@link LogSource}.
@@ -195,7 +192,7 @@ public final class FileTailer implements Tailer {
       rotated.recoverRotatedWhileDown(loaded.savedAtMillis());
       rotated.recoverCompressedWhileDown(loaded.savedAtMillis());
     }
-    reader = new Thread(this::readLoop, "logchute-tail-reader");
+    reader = new Thread(new ReadLoop(this), "logchute-tail-reader");
     watcher = new Thread(this::watchLoop, "logchute-tail-watcher");
     reader.setDaemon(true);
     watcher.setDaemon(true);
@@ -446,202 +443,6 @@ public final class FileTailer implements Tailer {
         bySource.remove(f.source, f);
         f.closeChannel();
       }
-    }
-  }
-
-  // ---------------------------------------------------------------- reading (reader thread)
-
-  private void readLoop() {
-    ByteBuffer buf = ByteBuffer.allocate(config.readBufferBytes());
-    List<LogRecord> out = new ArrayList<>();
-    long mergeTimeout = config.mergeTimeout().toNanos();
-    long rotateWait = config.rotateWait().toNanos();
-    try {
-      while (isReading()) {
-        boolean progressed = false;
-        for (TrackedFile f : files) {
-          if (!isReading()) {
-            return;
-          }
-          if (!f.released && !f.parked) {
-            progressed |= readOnce(f, buf, out, mergeTimeout, rotateWait);
-          }
-        }
-        bound.parkIdle();
-        if (!progressed) {
-          lock.lock();
-          try {
-            if (reading) {
-              wake.awaitNanos(config.pollInterval().toNanos());
-            }
-          } finally {
-            lock.unlock();
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      // stopReading() interrupted a blocked emit
-    }
-  }
-
-  private boolean readOnce(
-      TrackedFile f, ByteBuffer buf, List<LogRecord> out, long mergeTimeout, long rotateWait)
-      throws InterruptedException {
-    long now = clock.nanoTime();
-    out.clear();
-    SourceMetadata m = f.metadata;
-    if (m == null) {
-      return false; // waiting for its metadata (bounded by metadataWait)
-    }
-    if (m != f.appliedMetadata) {
-      f.assembler.metadata(m);
-      f.appliedMetadata = m;
-    }
-    try {
-      buf.clear();
-      int n = f.input.read(buf, f.assembler.position());
-      if (n > 0) {
-        metrics.bytesRead.add(n);
-        f.assembler.feed(buf.array(), 0, n, out);
-        f.eofSinceNanos = -1;
-        updateFingerprint(f);
-      } else {
-        long size = f.input.size();
-        if (size < f.assembler.position()) {
-          truncated(f, size);
-          return true;
-        }
-        if (f.eofSinceNanos < 0) {
-          f.eofSinceNanos = now;
-        }
-        f.assembler.flushStaleMerges(now, mergeTimeout, out);
-        if (f.rotated && now - Math.max(f.eofSinceNanos, f.rotatedAtNanos) >= rotateWait) {
-          f.assembler.finish(out);
-          emit(f, out, true);
-          f.released = true;
-          metrics.filesReleased.increment();
-          return true;
-        }
-      }
-      emit(f, out, false);
-      return n > 0;
-    } catch (ClosedChannelException e) {
-      f.released = true;
-      return false;
-    } catch (IOException e) {
-      metrics.readErrors.increment();
-      RATE_LIMITED.log(Level.WARNING, "{0}: read failed: {1}", f.path, e.toString());
-      return false;
-    }
-  }
-
-  private void truncated(TrackedFile f, long size) throws InterruptedException {
-    metrics.truncations.increment();
-    long lostFrom = f.assembler.position();
-    LOG.log(
-        Level.WARNING,
-        "{0}: file is now {1} bytes, shorter than the read position {2}: truncated (copytruncate?);"
-            + " reading it again from the beginning",
-        f.path,
-        size,
-        lostFrom);
-    List<LogRecord> out = new ArrayList<>();
-    f.assembler.finish(out);
-    emit(f, out, true);
-    f.assembler =
-        new RecordAssembler(
-            f.source, config.format(), 0, config.decodeOptions(), decodeMetrics, clock);
-    if (f.appliedMetadata != null) {
-      f.assembler.metadata(f.appliedMetadata);
-    }
-    f.fingerprint = TrackedFile.Fingerprint.NONE;
-    f.safeOffset = 0;
-    f.eofSinceNanos = -1;
-  }
-
-  private void updateFingerprint(TrackedFile f) throws IOException {
-    TrackedFile.Fingerprint fp = f.fingerprint;
-    if (fp.length() >= Fingerprints.HEAD_BYTES || !f.input.growable()) {
-      return;
-    }
-    int len = (int) Math.min(Fingerprints.HEAD_BYTES, f.assembler.position());
-    if (len > fp.length()) {
-      long crc = f.input.crc(0, len);
-      if (crc >= 0) {
-        f.fingerprint = new TrackedFile.Fingerprint(len, crc);
-      }
-    }
-  }
-
-  /**
-   * Groups multi-line events and parses messages (when processing is on), then registers and hands
-   * over the records; blocks under backpressure.
-   *
-   * @param decoded the assembler's records (cleared)
-   * @param endOfFile the file ends here (released or truncated): emit every event held
-   */
-  private void emit(TrackedFile f, List<LogRecord> decoded, boolean endOfFile)
-      throws InterruptedException {
-    List<LogRecord> out = decoded;
-    if (processing != null) {
-      if (f.grouper == null) {
-        f.grouper = new MultilineGrouper(processing, processMetrics, clock);
-      }
-      out = staged;
-      out.clear();
-      for (int i = 0; i < decoded.size(); i++) {
-        f.grouper.feed(decoded.get(i), out);
-      }
-      decoded.clear();
-      if (endOfFile) {
-        f.grouper.finish(out);
-      } else {
-        f.grouper.flushIdle(clock.nanoTime(), out);
-      }
-      for (int i = 0; i < out.size(); i++) {
-        out.set(i, processor.process(out.get(i)));
-      }
-    }
-    long safe = f.assembler.safeOffset();
-    if (f.grouper != null) {
-      safe = f.grouper.safeOffset(safe); // never past the start of an event being grouped
-    }
-    if (out.isEmpty()) {
-      f.safeOffset = safe;
-      return;
-    }
-    LogRecord[] records = out.toArray(new LogRecord[0]);
-    TrackedFile.Mark mark = f.register(records);
-    marksByFirst.put(records[0], mark);
-    f.safeOffset = safe;
-    lock.lock();
-    try {
-      if (!reading) {
-        throw new InterruptedException("stopped");
-      }
-      inEmit = true;
-    } finally {
-      lock.unlock();
-    }
-    try {
-      emitter.emit(out);
-    } finally {
-      lock.lock();
-      try {
-        inEmit = false;
-      } finally {
-        lock.unlock();
-      }
-      out.clear();
-    }
-  }
-
-  private boolean isReading() {
-    lock.lock();
-    try {
-      return reading;
-    } finally {
-      lock.unlock();
     }
   }
 
