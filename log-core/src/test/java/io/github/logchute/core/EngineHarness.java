@@ -3,6 +3,7 @@ package io.github.logchute.core;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
 import io.github.logchute.core.pipeline.RetryPolicy;
+import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.tail.FileTailer;
@@ -57,29 +58,108 @@ public final class EngineHarness implements AutoCloseable {
       UnaryOperator<TailerConfig.Builder> tweak,
       MetadataEnricher enricher)
       throws IOException {
-    this.metrics = metrics;
+    this(
+        builder(dataDir, glob)
+            .sink(sinkName, sink)
+            .metrics(metrics)
+            .tweak(tweak)
+            .enricher(enricher));
+  }
+
+  private EngineHarness(Builder b) throws IOException {
+    this.metrics = b.metrics;
     TailerConfig config =
-        tweak
+        b.tweak
             .apply(
                 TailerConfig.builder()
-                    .include(List.of(glob))
-                    .dataDir(dataDir)
+                    .include(List.of(b.glob))
+                    .dataDir(b.dataDir)
                     .refreshInterval(Duration.ofMillis(20))
                     .pollInterval(Duration.ofMillis(5))
                     .checkpointInterval(Duration.ofMillis(50))
                     .rotateWait(Duration.ofMillis(200))
                     .startAt(StartAt.BEGINNING))
             .build();
-    tailer = new FileTailer(config, metrics, Clock.system(), enricher);
+    tailer = new FileTailer(config, metrics, Clock.system(), b.enricher, b.processing);
     pipeline =
         Pipeline.builder()
-            .sink(sinkName, sink)
+            .sink(b.sinkName, b.sink)
             .metrics(metrics)
-            .retry(new RetryPolicy(Duration.ofMillis(5), Duration.ofMillis(100)))
+            .maxQueuedBytes(b.maxQueuedBytes)
+            .retry(b.retry)
             .acknowledgeTo(tailer::acknowledge)
             .build()
             .start();
     tailer.start(pipeline);
+  }
+
+  /**
+   * An engine reading files matching {@code glob} from their beginning, checkpoints in {@code
+   * dataDir}.
+   */
+  public static Builder builder(Path dataDir, String glob) {
+    return new Builder(dataDir, glob);
+  }
+
+  /** Options of an {@link EngineHarness}; {@link #start()} builds and starts it. */
+  public static final class Builder {
+    private final Path dataDir;
+    private final String glob;
+    private String sinkName = "sink";
+    private Sink sink;
+    private MetricsRegistry metrics = new MetricsRegistry();
+    private UnaryOperator<TailerConfig.Builder> tweak = b -> b;
+    private MetadataEnricher enricher = MetadataEnricher.noop();
+    private ProcessingOptions processing;
+    private long maxQueuedBytes = Pipeline.DEFAULT_MAX_QUEUED_BYTES;
+    private RetryPolicy retry = new RetryPolicy(Duration.ofMillis(5), Duration.ofMillis(100));
+
+    private Builder(Path dataDir, String glob) {
+      this.dataDir = dataDir;
+      this.glob = glob;
+    }
+
+    public Builder sink(String name, Sink s) {
+      this.sinkName = name;
+      this.sink = s;
+      return this;
+    }
+
+    public Builder metrics(MetricsRegistry m) {
+      this.metrics = m;
+      return this;
+    }
+
+    /** Changes to the tailer configuration. */
+    public Builder tweak(UnaryOperator<TailerConfig.Builder> t) {
+      this.tweak = t;
+      return this;
+    }
+
+    public Builder enricher(MetadataEnricher e) {
+      this.enricher = e;
+      return this;
+    }
+
+    /** Multi-line grouping and message parsing (none by default). */
+    public Builder processing(ProcessingOptions p) {
+      this.processing = p;
+      return this;
+    }
+
+    public Builder maxQueuedBytes(long bytes) {
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy r) {
+      this.retry = r;
+      return this;
+    }
+
+    public EngineHarness start() throws IOException {
+      return new EngineHarness(this);
+    }
   }
 
   /** The sum of a metric over its labels. */

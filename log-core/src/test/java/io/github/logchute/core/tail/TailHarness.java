@@ -1,7 +1,7 @@
 package io.github.logchute.core.tail;
 
 import io.github.logchute.core.Await;
-import io.github.logchute.core.Clock;
+import io.github.logchute.core.EngineHarness;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
@@ -25,7 +25,7 @@ final class TailHarness implements AutoCloseable {
   final InMemorySink sink;
   final FileTailer tailer;
   final Pipeline pipeline;
-  private boolean closed;
+  private final EngineHarness engine;
 
   TailHarness(Path dataDir, String glob, UnaryOperator<TailerConfig.Builder> tweak)
       throws IOException {
@@ -68,29 +68,18 @@ final class TailHarness implements AutoCloseable {
       ProcessingOptions processing)
       throws IOException {
     this.sink = sink;
-    TailerConfig config =
-        tweak
-            .apply(
-                TailerConfig.builder()
-                    .include(List.of(glob))
-                    .dataDir(dataDir)
-                    .refreshInterval(Duration.ofMillis(20))
-                    .pollInterval(Duration.ofMillis(5))
-                    .checkpointInterval(Duration.ofMillis(50))
-                    .rotateWait(Duration.ofMillis(200))
-                    .startAt(StartAt.BEGINNING))
-            .build();
-    tailer = new FileTailer(config, metrics, Clock.system(), enricher, processing);
-    pipeline =
-        Pipeline.builder()
+    this.engine =
+        EngineHarness.builder(dataDir, glob)
             .sink("memory", sink)
             .metrics(metrics)
+            .tweak(tweak)
+            .enricher(enricher)
+            .processing(processing)
             .maxQueuedBytes(maxQueuedBytes)
             .retry(new RetryPolicy(Duration.ofMillis(2), Duration.ofMillis(20)))
-            .acknowledgeTo(tailer::acknowledge)
-            .build()
             .start();
-    tailer.start(pipeline);
+    this.tailer = engine.tailer;
+    this.pipeline = engine.pipeline;
   }
 
   List<String> messages() {
@@ -108,11 +97,6 @@ final class TailHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      tailer.stopReading();
-      pipeline.close(Duration.ofSeconds(10));
-      tailer.close();
-    }
+    engine.close();
   }
 }
