@@ -355,7 +355,7 @@ class KubernetesEnricherTest {
 
     api.outageStatus = 0;
     ready.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(k8s.isReady()).isTrue();
+    Await.until("ready after the first successful list", WAIT, k8s::isReady);
     assertThat(enrich(web).get(MetadataKeys.K8S_POD_LABEL_PREFIX + "app")).isEqualTo("web-1");
 
     // The server goes away for good: what is known stays, nothing blocks.
