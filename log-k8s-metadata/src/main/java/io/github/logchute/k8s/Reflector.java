@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.logchute.core.Clock;
 import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.spi.RetryAfter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -332,16 +334,12 @@ final class Reflector<T> implements AutoCloseable {
   /** The back-off, or the server's {@code Retry-After} (429, 503) when that is longer. */
   private long delayAfter(HttpResponse<?> response) {
     long delay = backoff.nextDelayNanos();
-    String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
-    if (retryAfter != null) {
-      try {
-        long seconds = Long.parseLong(retryAfter.strip());
-        delay =
-            Math.max(delay, TimeUnit.SECONDS.toNanos(Math.min(seconds, MAX_RETRY_AFTER_SECONDS)));
-      } catch (NumberFormatException e) {
-        // an HTTP date: keep the back-off
-      }
-    }
+    Duration serverDelay =
+        RetryAfter.parse(
+            response.headers().firstValue("Retry-After").orElse(null),
+            clock.epochNanos(),
+            Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS));
+    delay = Math.max(delay, serverDelay.toNanos());
     return delay;
   }
 

@@ -2,6 +2,7 @@ package io.github.logchute.sink.datadog;
 
 import io.github.logchute.core.Clock;
 import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.spi.RetryAfter;
 import io.github.logchute.core.spi.SendOutcome;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -9,9 +10,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -128,26 +126,7 @@ final class Responses {
 
   /** Seconds or an HTTP date (RFC 9110 §10.2.3); zero when absent or unreadable; capped. */
   Duration retryAfter(String value) {
-    if (value == null || value.isBlank()) {
-      return Duration.ZERO;
-    }
-    String v = value.trim();
-    Duration d;
-    try {
-      d = Duration.ofSeconds(Long.parseLong(v));
-    } catch (NumberFormatException e) {
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        long nowNanos = clock.epochNanos();
-        d = Duration.ofSeconds(at.toEpochSecond()).minusNanos(nowNanos);
-      } catch (DateTimeParseException e2) {
-        return Duration.ZERO;
-      }
-    }
-    if (d.isNegative()) {
-      return Duration.ZERO;
-    }
-    return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+    return RetryAfter.parse(value, clock.epochNanos(), MAX_RETRY_AFTER);
   }
 
   /** At most {@value #EXCERPT_CHARS} characters of an answer, on one line, key masked. */

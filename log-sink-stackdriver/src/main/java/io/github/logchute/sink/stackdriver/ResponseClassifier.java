@@ -1,6 +1,8 @@
 package io.github.logchute.sink.stackdriver;
 
+import io.github.logchute.core.Clock;
 import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.spi.RetryAfter;
 import io.github.logchute.core.spi.SendOutcome;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpResponse;
@@ -35,13 +37,16 @@ final class ResponseClassifier {
   private final String project;
   private final RateLimitedLogger log;
   private final RateLimitedLogger loud;
+  private final Clock clock;
 
   ResponseClassifier(
       SinkMetrics metrics,
       Duration forbiddenRetryDelay,
       String project,
       RateLimitedLogger log,
-      RateLimitedLogger loud) {
+      RateLimitedLogger loud,
+      Clock clock) {
+    this.clock = clock;
     this.metrics = metrics;
     this.forbiddenRetryDelay = forbiddenRetryDelay;
     this.project = project;
@@ -135,18 +140,9 @@ final class ResponseClassifier {
     return new SendOutcome.PartiallyAccepted(rejected);
   }
 
-  private static Duration retryAfter(HttpResponse<byte[]> r) {
-    String v = r.headers().firstValue("Retry-After").orElse(null);
-    if (v == null) {
-      return Duration.ZERO;
-    }
-    try {
-      long seconds = Long.parseLong(v.trim());
-      Duration d = Duration.ofSeconds(Math.max(0, seconds));
-      return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
-    } catch (NumberFormatException e) {
-      return Duration.ZERO; // an HTTP date: leave it to the pipeline's back-off
-    }
+  private Duration retryAfter(HttpResponse<byte[]> r) {
+    return RetryAfter.parse(
+        r.headers().firstValue("Retry-After").orElse(null), clock.epochNanos(), MAX_RETRY_AFTER);
   }
 
   private static String excerpt(ApiError error, byte[] body) {

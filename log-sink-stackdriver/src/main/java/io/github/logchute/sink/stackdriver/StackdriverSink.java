@@ -109,7 +109,8 @@ public final class StackdriverSink implements Sink {
             config.forbiddenRetryDelay(),
             fixedProject,
             logger(clock, 10),
-            logger(clock, 60));
+            logger(clock, 60),
+            clock);
   }
 
   /**
