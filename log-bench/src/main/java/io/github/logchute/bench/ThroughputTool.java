@@ -6,7 +6,9 @@ import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.parse.LogFormat;
 import io.github.logchute.core.parse.Timestamps;
 import io.github.logchute.core.pipeline.Pipeline;
+import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.EncodedBatch;
+import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.SendOutcome;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkLimits;
@@ -58,6 +60,7 @@ public final class ThroughputTool {
   private long sizeMib = 512;
   private LogFormat format = LogFormat.CRI;
   private boolean latency;
+  private boolean processing;
   private int rate = 20_000;
   private int seconds = 10;
   private Path dir;
@@ -78,6 +81,9 @@ public final class ThroughputTool {
         case "--latency":
           t.latency = true;
           break;
+        case "--processing":
+          t.processing = true;
+          break;
         case "--rate":
           t.rate = Integer.parseInt(args[++i]);
           break;
@@ -90,6 +96,7 @@ public final class ThroughputTool {
         default:
           System.err.println(
               "usage: ThroughputTool [--files N] [--size-mib N] [--format cri|docker] [--dir DIR]"
+                  + " [--processing]"
                   + " [--latency [--rate LINES_PER_S] [--seconds N]]");
           System.exit(2);
       }
@@ -244,7 +251,13 @@ public final class ThroughputTool {
               .refreshInterval(Duration.ofMillis(200))
               .pollInterval(Duration.ofMillis(10))
               .build();
-      tailer = new FileTailer(config, metrics, Clock.system());
+      tailer =
+          new FileTailer(
+              config,
+              metrics,
+              Clock.system(),
+              MetadataEnricher.noop(),
+              processing ? ProcessingOptions.defaults() : null);
       pipeline =
           Pipeline.builder()
               .sink("discard", sink)
