@@ -9,7 +9,6 @@ import io.github.logchute.core.checkpoint.CheckpointStore;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.parse.DecodeMetrics;
-import io.github.logchute.core.parse.RecordAssembler;
 import io.github.logchute.core.process.MessageProcessor;
 import io.github.logchute.core.process.ProcessMetrics;
 import io.github.logchute.core.process.ProcessingOptions;
@@ -20,14 +19,10 @@ import io.github.logchute.core.spi.Tailer;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,10 +64,12 @@ public final class FileTailer implements Tailer {
   final TailMetrics metrics;
   final DecodeMetrics decodeMetrics;
   private final Discovery discovery;
-  private final CheckpointStore store;
+  final CheckpointStore store;
   final Enrichment enrichment;
   final RotationHistory history = new RotationHistory();
   final RotatedFiles rotated = new RotatedFiles(this);
+  final FileOpener opener = new FileOpener(this);
+  final Checkpoints checkpoints = new Checkpoints(this);
   final OpenFileBound bound = new OpenFileBound(this);
   final ProcessingOptions processing;
   final ProcessMetrics processMetrics;
@@ -84,7 +81,7 @@ public final class FileTailer implements Tailer {
   final List<TrackedFile> files = new CopyOnWriteArrayList<>();
   final Map<LogRecord, TrackedFile.Mark> marksByFirst = new ConcurrentHashMap<>();
   final Map<String, List<FileCheckpoint>> saved = new HashMap<>();
-  private boolean freshStart;
+  boolean freshStart;
 
   final ReentrantLock lock = new ReentrantLock();
   final Condition wake = lock.newCondition();
@@ -161,7 +158,7 @@ public final class FileTailer implements Tailer {
     metrics.gauge(
         "logchute_checkpoint_lag_bytes",
         "Bytes read but not yet acknowledged by every sink, over all files.",
-        this::lagBytes);
+        checkpoints::lagBytes);
   }
 
   @Override
@@ -230,7 +227,7 @@ public final class FileTailer implements Tailer {
         nextScan = clock.nanoTime() + refresh;
       }
       if (now - nextCheckpoint >= 0) {
-        saveCheckpoint();
+        checkpoints.save();
         nextCheckpoint = clock.nanoTime() + interval;
       }
     }
@@ -261,7 +258,7 @@ public final class FileTailer implements Tailer {
       if (current == null && tooOld(p)) {
         continue;
       }
-      TrackedFile f = open(p, id, initial, current);
+      TrackedFile f = opener.open(p, id, initial, current);
       if (f == null) {
         continue;
       }
@@ -322,118 +319,6 @@ public final class FileTailer implements Tailer {
     }
   }
 
-  /** Opens a file found at {@code p}; null if it cannot be opened now (retried next scan). */
-  private TrackedFile open(Path p, FileIdentity id, boolean initial, TrackedFile previous) {
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(p, StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (AccessDeniedException e) {
-      metrics.unreadable.increment();
-      RATE_LIMITED.log(Level.WARNING, "{0}: permission denied; will retry", p);
-      return null;
-    } catch (IOException e) {
-      metrics.unreadable.increment();
-      RATE_LIMITED.log(Level.WARNING, "{0}: cannot be opened ({1}); will retry", p, e.toString());
-      return null;
-    }
-    try {
-      if (!FileIdentity.of(p).equals(id)) {
-        ch.close(); // replaced between the scan and the open: the next scan sees the new file
-        return null;
-      }
-      long start = startOffset(p, id, ch, initial && previous == null);
-      return newTracked(p, id, ch, start);
-    } catch (IOException e) {
-      closeQuietly(ch);
-      return null;
-    }
-  }
-
-  TrackedFile newTracked(Path p, FileIdentity id, FileChannel ch, long start) {
-    LogSource source = LogSource.of(p, id);
-    RecordAssembler a =
-        new RecordAssembler(
-            source, config.format(), start, config.decodeOptions(), decodeMetrics, clock);
-    metrics.filesOpened.increment();
-    return new TrackedFile(p, source, id, LogInput.of(ch), a, clock.epochNanos() / 1_000_000, null);
-  }
-
-  private long startOffset(Path p, FileIdentity id, FileChannel ch, boolean initial)
-      throws IOException {
-    FileCheckpoint cp = takeSaved(p.toString(), id);
-    long size = ch.size();
-    if (cp != null) {
-      if (matches(cp, ch, size)) {
-        metrics.resumed.increment();
-        return cp.offset();
-      }
-      metrics.checkpointMismatch.increment();
-      LOG.log(
-          Level.WARNING,
-          "{0}: saved position {1} belongs to another file with the same inode (reused) or the"
-              + " file was rewritten; reading this one from the beginning",
-          p,
-          cp.offset());
-      // the saved file may still exist under its rotated name: look for it after the scan
-      saved.computeIfAbsent(cp.path(), k -> new ArrayList<>()).add(cp);
-      return 0;
-    }
-    if (initial && freshStart && config.startAt() == StartAt.END) {
-      return lineAlignedEnd(ch, size);
-    }
-    return 0;
-  }
-
-  private FileCheckpoint takeSaved(String path, FileIdentity id) {
-    List<FileCheckpoint> list = saved.get(path);
-    if (list == null) {
-      return null;
-    }
-    for (int i = 0; i < list.size(); i++) {
-      FileCheckpoint c = list.get(i);
-      if (c.device() == id.device() && c.inode() == id.inode()) {
-        list.remove(i);
-        if (list.isEmpty()) {
-          saved.remove(path);
-        }
-        return c;
-      }
-    }
-    return null;
-  }
-
-  static boolean matches(FileCheckpoint cp, FileChannel ch, long size) throws IOException {
-    if (size < cp.offset() || size < cp.fingerprintLength()) {
-      return false;
-    }
-    if (cp.fingerprintLength() > 0
-        && Fingerprints.crc(ch, 0, cp.fingerprintLength()) != cp.fingerprint()) {
-      return false;
-    }
-    return cp.tailLength() == 0
-        || Fingerprints.crc(ch, cp.offset() - cp.tailLength(), cp.tailLength()) == cp.tailHash();
-  }
-
-  /** The end of the last complete line, so that reading does not begin in the middle of one. */
-  private static long lineAlignedEnd(FileChannel ch, long size) throws IOException {
-    int back = (int) Math.min(size, 64 * 1024);
-    if (back == 0) {
-      return 0;
-    }
-    ByteBuffer b = ByteBuffer.allocate(back);
-    while (b.hasRemaining() && ch.read(b, size - back + b.position()) > 0) {
-      // fill
-    }
-    for (int i = b.position() - 1; i >= 0; i--) {
-      if (b.get(i) == '\n') {
-        return size - back + i + 1;
-      }
-    }
-    return size;
-  }
-
   private void pruneReleased() {
     for (TrackedFile f : files) {
       if (f.released && f.fullyAcknowledged()) {
@@ -479,84 +364,6 @@ public final class FileTailer implements Tailer {
         }
       }
     }
-  }
-
-  // ---------------------------------------------------------------- checkpoints
-
-  private long lagBytes() {
-    long lag = 0;
-    for (TrackedFile f : files) {
-      lag += Math.max(0, f.safeOffset - f.committed());
-    }
-    return lag;
-  }
-
-  private synchronized void saveCheckpoint() {
-    List<FileCheckpoint> entries = new ArrayList<>();
-    long now = clock.epochNanos() / 1_000_000;
-    for (TrackedFile f : files) {
-      if (f.released && f.fullyAcknowledged()) {
-        continue; // finished for good: pruned
-      }
-      FileCheckpoint parked = f.parkedCheckpoint;
-      if (f.parked && parked != null) {
-        entries.add(parked);
-        continue;
-      }
-      FileCheckpoint entry = entryFor(f, now);
-      if (entry == null && f.parked && f.parkedCheckpoint != null) {
-        entry = f.parkedCheckpoint; // parked while we were hashing it
-      }
-      if (entry != null) {
-        entries.add(entry);
-      }
-    }
-    List<CheckpointStore.Finished> finished = new ArrayList<>();
-    history
-        .finishedFingerprints()
-        .forEach(
-            (link, fps) -> {
-              for (TrackedFile.Fingerprint fp : fps) {
-                finished.add(new CheckpointStore.Finished(link.toString(), fp.length(), fp.crc()));
-              }
-            });
-    try {
-      store.save(entries, finished);
-    } catch (IOException e) {
-      RATE_LIMITED.log(
-          Level.ERROR, "saving checkpoints to {0} failed: {1}", store.path(), e.toString());
-    }
-  }
-
-  /** The checkpoint of {@code f} now, or null if it cannot be computed this round. */
-  FileCheckpoint entryFor(TrackedFile f, long nowMillis) {
-    if (f.frozen != null) {
-      return f.frozen; // a gzip stream cannot be hashed at random: resume it the same way
-    }
-    long offset = f.committed();
-    int tailLen = (int) Math.min(Fingerprints.TAIL_BYTES, offset);
-    long tail = 0;
-    TrackedFile.Fingerprint fp = f.fingerprint;
-    try {
-      if (tailLen > 0) {
-        tail = f.input.crc(offset - tailLen, tailLen);
-      }
-    } catch (IOException e) {
-      return null; // channel closed under us: its entry would be wrong, leave it out this round
-    }
-    if (tail < 0) {
-      return null;
-    }
-    return new FileCheckpoint(
-        f.path.toString(),
-        f.identity.device(),
-        f.identity.inode(),
-        offset,
-        fp.length(),
-        fp.crc(),
-        tailLen,
-        tail,
-        nowMillis);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -611,7 +418,7 @@ public final class FileTailer implements Tailer {
       }
     }
     if (emitter != null) {
-      saveCheckpoint();
+      checkpoints.save();
     }
     for (TrackedFile f : files) {
       f.closeChannel();

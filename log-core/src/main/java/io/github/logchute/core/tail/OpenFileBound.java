@@ -71,7 +71,7 @@ final class OpenFileBound {
       if (open <= t.config.maxOpenFiles()) {
         break;
       }
-      FileCheckpoint cp = t.entryFor(f, now);
+      FileCheckpoint cp = t.checkpoints.entryFor(f, now);
       if (cp == null) {
         continue;
       }
@@ -197,7 +197,7 @@ final class OpenFileBound {
       FileCheckpoint cp = f.parkedCheckpoint;
       long size = ch.size();
       boolean truncatedInPlace = !f.rotated && cp != null && size < cp.offset();
-      if (cp != null && !truncatedInPlace && !FileTailer.matches(cp, ch, size)) {
+      if (cp != null && !truncatedInPlace && !FileOpener.matches(cp, ch, size)) {
         FileTailer.closeQuietly(ch);
         return Reopen.NOT_THIS_FILE;
       }

@@ -70,11 +70,11 @@ final class RotatedFiles {
           continue;
         }
         FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
-        if (!FileTailer.matches(cp, ch, ch.size())) {
+        if (!FileOpener.matches(cp, ch, ch.size())) {
           FileTailer.closeQuietly(ch);
           return false;
         }
-        TrackedFile f = t.newTracked(link, id, ch, cp.offset());
+        TrackedFile f = t.opener.newTracked(link, id, ch, cp.offset());
         t.markRotated(f);
         t.metrics.resumed.increment();
         t.metrics.rotatedPickedUp.increment();
@@ -163,7 +163,7 @@ final class RotatedFiles {
             continue;
           }
           FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
-          TrackedFile f = t.newTracked(link, id, ch, 0);
+          TrackedFile f = t.opener.newTracked(link, id, ch, 0);
           t.markRotated(f);
           t.metrics.rotatedPickedUp.increment();
           known.add(id);
@@ -252,7 +252,7 @@ final class RotatedFiles {
           continue;
         }
         FileChannel ch = FileChannel.open(sibling, StandardOpenOption.READ);
-        TrackedFile f = t.newTracked(link, id, ch, 0);
+        TrackedFile f = t.opener.newTracked(link, id, ch, 0);
         t.markRotated(f);
         t.metrics.rotatedPickedUp.increment();
         t.track(f);
