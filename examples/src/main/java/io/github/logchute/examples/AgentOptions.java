@@ -159,6 +159,7 @@ record AgentOptions(
     }
     if (configFile != null && !configFile.isBlank()) {
       tree.loadYaml(Path.of(configFile));
+      tree.rejectSecretsFromFile();
     }
     // Which sinks run: --sinks / LOGCHUTE_SINKS, else the sections in the file, else console.
     List<String> sinks;

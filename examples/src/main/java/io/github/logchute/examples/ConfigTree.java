@@ -58,6 +58,8 @@ final class ConfigTree {
   /** Sections whose keys an environment variable may name: {@code LOGCHUTE_<SECTION>_<KEY>}. */
   static final List<String> SECTIONS = List.of("metadata", "processing", "metrics");
 
+  private static final String FILE_ORIGIN = "the file ";
+
   private final Map<String, Object> root = new LinkedHashMap<>();
   private final Map<String, String> origins = new LinkedHashMap<>();
 
@@ -91,7 +93,7 @@ final class ConfigTree {
     if (!(doc instanceof Map<?, ?> map)) {
       throw new ConfigException("config", file + ": the top level must be a map of keys");
     }
-    merge("", map, "the file " + file);
+    merge("", map, FILE_ORIGIN + file);
   }
 
   private void merge(String prefix, Map<?, ?> map, String origin) {
@@ -239,6 +241,27 @@ final class ConfigTree {
       node = (Map<String, Object>) child;
     }
     node.remove(parts[parts.length - 1]);
+  }
+
+  /**
+   * Fails if the configuration file set a secret ({@link #isSecret}): secrets come from the
+   * environment (a Kubernetes Secret) or from a file of their own ({@code apiKeyFile}), never from
+   * a file that is usually a ConfigMap, checked in, or printed.
+   */
+  void rejectSecretsFromFile() {
+    for (Map.Entry<String, String> e : origins.entrySet()) {
+      String key = e.getKey();
+      String last = key.substring(key.lastIndexOf('.') + 1);
+      if (isSecret(last) && e.getValue().startsWith(FILE_ORIGIN)) {
+        throw new ConfigException(
+            key,
+            "secrets are not read from the configuration file ("
+                + e.getValue().substring(FILE_ORIGIN.length())
+                + "): set it in the environment (for example "
+                + (key.equals("sinks.datadog.apiKey") ? "DD_API_KEY" : envVar(key))
+                + ", from a Kubernetes Secret) or give a file that holds it");
+      }
+    }
   }
 
   /** The tree as YAML-like text with every secret replaced by {@code ****}. */

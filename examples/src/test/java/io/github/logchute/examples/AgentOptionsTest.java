@@ -227,4 +227,21 @@ class AgentOptionsTest {
     assertThat(List.of(AgentOptions.USAGE.split("\n")))
         .anyMatch(l -> l.contains("LOGCHUTE_START_AT"));
   }
+
+  @Test
+  void aSecretInTheConfigurationFileIsRefusedWithoutBeingPrinted() throws Exception {
+    Path file = dir.resolve("logchute.yaml");
+    String secret = "k3y-in-a-configmap-0123456789";
+    Files.writeString(file, "sinks:\n  datadog:\n    apiKey: " + secret + "\n");
+    String[] r = run(Map.of(), "--config", file.toString(), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2])
+        .contains("sinks.datadog.apiKey: secrets are not read from the configuration file")
+        .contains("DD_API_KEY");
+    assertThat(r[1] + r[2]).doesNotContain(secret);
+    // from the environment it is fine
+    Files.writeString(file, "sinks:\n  console: {}\n");
+    assertThat(run(Map.of("DD_API_KEY", secret), "--config", file.toString(), "--check-config")[0])
+        .isEqualTo("0");
+  }
 }
