@@ -41,11 +41,14 @@ final class OpenFileBound {
   }
 
   /**
-   * Reader thread: while more than maxOpenFiles t.files are open, closes the ones idle at their end
-   * for the longest — only live t.files with nothing pending and everything acknowledged, so their
-   * checkpoint is fixed while they are closed. Rotated t.files are never parked: they must drain.
+   * Reader thread: while more than maxOpenFiles files are open, closes the ones idle at their end
+   * for the longest — only live files with nothing pending and everything acknowledged, so their
+   * checkpoint is fixed while they are closed. Rotated files are never parked: they must drain.
    */
   void parkIdle() {
+    if (t.files.size() <= t.config.maxOpenFiles()) {
+      return; // the common case, checked on every round of the reader without counting
+    }
     int open = openFiles();
     if (open <= t.config.maxOpenFiles()) {
       return;

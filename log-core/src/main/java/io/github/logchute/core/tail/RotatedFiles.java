@@ -37,9 +37,9 @@ final class RotatedFiles {
   }
 
   /**
-   * Checkpoints t.saved for a path whose live file is another one now: the file was rotated while
+   * Checkpoints saved for a path whose live file is another one now: the file was rotated while
    * logchute was down. It is looked for beside the live file (same inode, renamed {@code
-   * <name>.<timestamp>}) and drained from its t.saved position; if it cannot be found, the possible
+   * <name>.<timestamp>}) and drained from its saved position; if it cannot be found, the possible
    * loss is counted and logged.
    */
   void recoverUnmatchedCheckpoints() {
@@ -90,8 +90,7 @@ final class RotatedFiles {
   /**
    * The kubelet compresses a rotated file at the next rotation ({@code 0.log.<ts>} becomes {@code
    * 0.log.<ts>.gz}, a new inode). A checkpoint of it is matched by content: the gzip whose first
-   * decompressed bytes and bytes before the t.saved offset hash as t.saved is read from that
-   * offset.
+   * decompressed bytes and bytes before the saved offset hash as saved is read from that offset.
    */
   boolean resumeCompressed(Path link, FileCheckpoint cp) {
     if (cp.fingerprintLength() == 0 && cp.tailLength() == 0) {
@@ -143,7 +142,7 @@ final class RotatedFiles {
   }
 
   /**
-   * Files rotated while logchute was down and never seen by it lie beside the live t.files,
+   * Files rotated while logchute was down and never seen by it lie beside the live files,
    * uncompressed, with identities no checkpoint knows, last written after the checkpoint file was:
    * they are read from their start. (Those the kubelet also compressed meanwhile are found by
    * {@link #recoverCompressedWhileDown}.)
@@ -177,9 +176,9 @@ final class RotatedFiles {
 
   /**
    * Files created and rotated entirely while logchute was down, and already compressed by the
-   * kubelet, lie beside the live t.files as {@code .gz} written after the last checkpoint, with
+   * kubelet, lie beside the live files as {@code .gz} written after the last checkpoint, with
    * content that is neither a checkpointed file (resumed already) nor one finished before the stop
-   * (its fingerprint is t.saved with the checkpoints). Each is read from its start.
+   * (its fingerprint is saved with the checkpoints). Each is read from its start.
    */
   void recoverCompressedWhileDown(long savedAtMillis) {
     for (Path link : new ArrayList<>(t.byPath.keySet())) {
@@ -192,10 +191,12 @@ final class RotatedFiles {
       for (Path gz : rotatedSiblings(link, true)) {
         try {
           if (Files.getLastModifiedTime(gz).toMillis() < savedAtMillis) {
-            continue; // compressed while logchute ran: it read the file, or it is t.history
+            continue; // compressed while logchute ran: it read the file, or it is history
           }
           byte[] head = RotationHistory.head(gz);
-          if (head.length == 0 || t.history.isFinished(link, head) || isContentOf(ofLink, head)) {
+          if (head.length == 0
+              || t.history.isFinished(link, head)
+              || RotationHistory.isContentOf(ofLink, head)) {
             continue;
           }
           trackCompressedFromStart(link, gz);
@@ -206,33 +207,12 @@ final class RotatedFiles {
     }
   }
 
-  /** Whether {@code head} is how one of {@code candidates} begins. */
-  static boolean isContentOf(List<TrackedFile> candidates, byte[] head) throws IOException {
-    for (TrackedFile f : candidates) {
-      TrackedFile.Fingerprint fp = f.fingerprint;
-      int len = fp.length();
-      long crc = fp.crc();
-      if (f.input.growable()) {
-        len = (int) Math.min(head.length, f.input.size());
-        crc = len > 0 ? f.input.crc(0, len) : -1;
-      }
-      if (len > 0 && len <= head.length && crc >= 0) {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-        c.update(head, 0, len);
-        if (c.getValue() == crc) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /**
-   * After a rotation of {@code link} was seen, t.files rotated in between two scans (written,
-   * renamed and replaced before the scan noticed them — a slow watcher may miss several) lie beside
-   * the live file: uncompressed with an identity never seen, or already compressed with content
-   * that is no file logchute has read. Each is read from its start. Rotated t.files that were there
-   * when the link was first seen are t.history, not read (see {@link RotationHistory}).
+   * After a rotation of {@code link} was seen, files rotated in between two scans (written, renamed
+   * and replaced before the scan noticed them — a slow watcher may miss several) lie beside the
+   * live file: uncompressed with an identity never seen, or already compressed with content that is
+   * no file logchute has read. Each is read from its start. Rotated files that were there when the
+   * link was first seen are history, not read (see {@link RotationHistory}).
    */
   void recoverSkippedRotations(Path link, TrackedFile previous) {
     Set<FileIdentity> tracked = new HashSet<>();
@@ -300,7 +280,7 @@ final class RotatedFiles {
   }
 
   /**
-   * Rotated t.files beside the target of {@code link} ({@code <name>.<suffix>}): the uncompressed
+   * Rotated files beside the target of {@code link} ({@code <name>.<suffix>}): the uncompressed
    * ones, or with {@code gzipped} the {@code .gz} ones.
    */
   static List<Path> rotatedSiblings(Path link, boolean gzipped) {

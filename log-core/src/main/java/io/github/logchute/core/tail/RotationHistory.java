@@ -155,24 +155,37 @@ final class RotationHistory {
       if (head.length == 0) {
         continue; // nothing in it to lose
       }
-      List<TrackedFile.Fingerprint> known = new ArrayList<>(l.finishedFps);
-      for (TrackedFile f : tracked) {
-        known.add(f.fingerprint);
+      if (!matchesAny(head, l.finishedFps) && !isContentOf(tracked, head)) {
+        out.add(gz);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code head} (a compressed file's first bytes) is how one of {@code candidates} begins:
+   * compared with its first bytes read afresh (it may not have been read that far yet), or with its
+   * last fingerprint when it cannot be read (parked, or itself a compressed file).
+   */
+  static boolean isContentOf(List<TrackedFile> candidates, byte[] head) {
+    for (TrackedFile f : candidates) {
+      TrackedFile.Fingerprint fp = f.fingerprint;
+      if (f.input.growable()) {
         try {
           int len = (int) Math.min(head.length, f.input.size());
-          long crc = len > 0 && f.input.growable() ? f.input.crc(0, len) : -1;
+          long crc = len > 0 ? f.input.crc(0, len) : -1;
           if (crc >= 0) {
-            known.add(new TrackedFile.Fingerprint(len, crc));
+            fp = new TrackedFile.Fingerprint(len, crc);
           }
         } catch (IOException e) {
           // parked or gone: its last fingerprint stands
         }
       }
-      if (!matchesAny(head, known)) {
-        out.add(gz);
+      if (matchesAny(head, List.of(fp))) {
+        return true;
       }
     }
-    return out;
+    return false;
   }
 
   private static boolean matchesAny(byte[] head, Iterable<TrackedFile.Fingerprint> fps) {
