@@ -1,5 +1,11 @@
 package io.github.logchute.bench;
 
+import io.github.logchute.core.FileIdentity;
+import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.LogSource;
+import io.github.logchute.core.LogStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -172,6 +178,24 @@ final class Corpora {
       }
     }
     return out.subList(0, n);
+  }
+
+  /**
+   * {@code messages} as consecutive records of one container log file on {@code stream}, each
+   * preceded in the file by a 40-byte runtime prefix.
+   */
+  static LogRecord[] records(String fileName, LogStream stream, List<String> messages) {
+    LogSource source = LogSource.of(Path.of("/var/log/containers/" + fileName), FileIdentity.NONE);
+    LogRecord[] records = new LogRecord[messages.size()];
+    long offset = 0;
+    for (int i = 0; i < records.length; i++) {
+      byte[] b = messages.get(i).getBytes(StandardCharsets.UTF_8);
+      records[i] =
+          LogRecord.of(
+              source, stream, 1_700_000_000_000_000_000L + i, b, offset, offset + b.length + 40, 0);
+      offset += b.length + 40;
+    }
+    return records;
   }
 
   private static String sentence(Random r, int words) {

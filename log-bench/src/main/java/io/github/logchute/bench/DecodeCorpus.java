@@ -78,7 +78,8 @@ final class DecodeCorpus {
     return corpus;
   }
 
-  private static String message(Random rnd, long nanos) {
+  /** One application message: 80 B to 4 KiB (80 % short), ~30 % JSON, some tabs and non-ASCII. */
+  static String message(Random rnd, long nanos) {
     int len = rnd.nextInt(10) < 8 ? 80 + rnd.nextInt(180) : 260 + rnd.nextInt(3836);
     StringBuilder msg = new StringBuilder(len + 64);
     if (rnd.nextInt(10) < 3) {
@@ -107,7 +108,8 @@ final class DecodeCorpus {
     out.write(line, 0, line.length);
   }
 
-  private static byte[] lineBytes(
+  /** {@code msg} as the runtime writes it in {@code format} (a partial line has no newline). */
+  static byte[] lineBytes(
       LogFormat format, long nanos, String stream, String msg, boolean partial) {
     String ts = Timestamps.formatRfc3339Nano(nanos);
     String text =

@@ -4,24 +4,18 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
-import io.github.logchute.core.LogSource;
 import io.github.logchute.core.LogStream;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.process.MessageProcessor;
 import io.github.logchute.core.process.ProcessMetrics;
 import io.github.logchute.core.process.ProcessingOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -71,40 +65,11 @@ public class JsonMessageBenchmark {
   private final JsonFactory jackson = new JsonFactory();
   private int next;
 
-  /** Message bytes processed, reported as a rate. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Bytes {
-    public long bytes;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      bytes = 0;
-    }
-  }
-
   @Setup
   public void setUp() {
-    LogSource source =
-        LogSource.of(
-            Path.of("/var/log/containers/api-6f7d9c_shop_api-0123456789abcdef.log"),
-            FileIdentity.NONE);
     List<String> messages = corpus.equals("json") ? Corpora.jsonLogs(2048) : Corpora.textLogs(2048);
-    records = new LogRecord[messages.size()];
-    long offset = 0;
-    for (int i = 0; i < records.length; i++) {
-      byte[] b = messages.get(i).getBytes(StandardCharsets.UTF_8);
-      records[i] =
-          LogRecord.of(
-              source,
-              LogStream.STDOUT,
-              1_700_000_000_000_000_000L + i,
-              b,
-              offset,
-              offset + b.length + 40,
-              0);
-      offset += b.length + 40;
-    }
+    records =
+        Corpora.records("api-6f7d9c_shop_api-0123456789abcdef.log", LogStream.STDOUT, messages);
     processor =
         new MessageProcessor(
             ProcessingOptions.builder().useTimeField(true).build(),
@@ -112,7 +77,7 @@ public class JsonMessageBenchmark {
   }
 
   @Benchmark
-  public void process(Bytes counter, Blackhole bh) {
+  public void process(ByteCounter counter, Blackhole bh) {
     LogRecord r = records[next];
     next = (next + 1) & (records.length - 1);
     bh.consume(processor.process(r));
@@ -124,7 +89,7 @@ public class JsonMessageBenchmark {
    * under {@link #process}.
    */
   @Benchmark
-  public void jacksonTokensOnly(Bytes counter, Blackhole bh) throws IOException {
+  public void jacksonTokensOnly(ByteCounter counter, Blackhole bh) throws IOException {
     LogRecord r = records[next];
     next = (next + 1) & (records.length - 1);
     try (JsonParser p = jackson.createParser(r.message())) {

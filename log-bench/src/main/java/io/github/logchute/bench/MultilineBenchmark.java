@@ -1,25 +1,19 @@
 package io.github.logchute.bench;
 
 import io.github.logchute.core.Clock;
-import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
-import io.github.logchute.core.LogSource;
 import io.github.logchute.core.LogStream;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.process.MultilineGrouper;
 import io.github.logchute.core.process.MultilineRule;
 import io.github.logchute.core.process.ProcessMetrics;
 import io.github.logchute.core.process.ProcessingOptions;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -60,40 +54,11 @@ public class MultilineBenchmark {
   private final List<LogRecord> out = new ArrayList<>();
   private int next;
 
-  /** Line bytes fed, reported as a rate. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Bytes {
-    public long bytes;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      bytes = 0;
-    }
-  }
-
   @Setup
   public void setUp() {
-    LogSource source =
-        LogSource.of(
-            Path.of("/var/log/containers/orders-6f7d9c_shop_app-0123456789abcdef.log"),
-            FileIdentity.NONE);
     List<String> lines = Corpora.javaMix(8192, tracePercent);
-    records = new LogRecord[lines.size()];
-    long offset = 0;
-    for (int i = 0; i < records.length; i++) {
-      byte[] b = lines.get(i).getBytes(StandardCharsets.UTF_8);
-      records[i] =
-          LogRecord.of(
-              source,
-              LogStream.STDERR,
-              1_700_000_000_000_000_000L + i,
-              b,
-              offset,
-              offset + b.length + 40,
-              0);
-      offset += b.length + 40;
-    }
+    records =
+        Corpora.records("orders-6f7d9c_shop_app-0123456789abcdef.log", LogStream.STDERR, lines);
     grouper =
         new MultilineGrouper(
             ProcessingOptions.builder().multiline(MultilineRule.java()).build(),
@@ -102,7 +67,7 @@ public class MultilineBenchmark {
   }
 
   @Benchmark
-  public void feed(Bytes counter, Blackhole bh) {
+  public void feed(ByteCounter counter, Blackhole bh) {
     LogRecord r = records[next];
     next = (next + 1) & (records.length - 1);
     grouper.feed(r, out);

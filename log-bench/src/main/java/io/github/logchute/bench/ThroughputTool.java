@@ -4,7 +4,6 @@ import io.github.logchute.core.Clock;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.parse.LogFormat;
-import io.github.logchute.core.parse.Timestamps;
 import io.github.logchute.core.pipeline.Pipeline;
 import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.EncodedBatch;
@@ -21,7 +20,6 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,7 +132,7 @@ public final class ThroughputTool {
     long ts = 1_764_065_730_000_000_000L;
     while (written < target) {
       for (int f = 0; f < files && written < target; f++) {
-        byte[] line = line(rnd, ts += 1_234_567, rnd.nextInt(5) == 0, null);
+        byte[] line = line(rnd, ts += 1_234_567, null);
         outs.get(f).write(line);
         written += line.length;
         lines++;
@@ -202,11 +200,7 @@ public final class ThroughputTool {
           Thread.onSpinWait();
         }
         byte[] line =
-            line(
-                rnd,
-                System.currentTimeMillis() * 1_000_000L,
-                false,
-                "lat " + System.nanoTime() + " ");
+            line(rnd, System.currentTimeMillis() * 1_000_000L, "lat " + System.nanoTime() + " ");
         outs.get((int) (i % files))
             .write(line); // unbuffered: one write(2) per line, as a runtime does
       }
@@ -323,80 +317,20 @@ public final class ThroughputTool {
 
   // ------------------------------------------------------------------ workload
 
-  private static final String[] WORDS = {
-    "request",
-    "completed",
-    "user",
-    "order",
-    "payment",
-    "cache",
-    "miss",
-    "timeout",
-    "retry",
-    "upstream",
-    "GET",
-    "POST",
-    "/api/v1/orders",
-    "200",
-    "503",
-    "shard",
-    "commit",
-    "élève",
-    "数据"
-  };
-
   private String fileName(int f) {
     String id = String.format("%064x", f + 1);
     return "bench-" + f + "-7d4b9c6f5-x2x5z_bench_app-" + id + ".log";
   }
 
-  /** One line in the chosen format: 80 B to 4 KiB (mostly short), ~30% JSON messages. */
-  private byte[] line(Random rnd, long nanos, boolean json, String prefix) {
-    int len = rnd.nextInt(10) < 8 ? 60 + rnd.nextInt(200) : 200 + rnd.nextInt(3800);
-    StringBuilder msg = new StringBuilder(len + 64);
-    if (prefix != null) {
-      msg.append(prefix);
-    }
-    if (json || rnd.nextInt(10) < 3) {
-      msg.append("{\"level\":\"info\",\"ts\":").append(nanos / 1_000_000).append(",\"msg\":\"");
-      while (msg.length() < len) {
-        msg.append(WORDS[rnd.nextInt(WORDS.length)]).append(' ');
-      }
-      msg.append("\",\"user_id\":").append(rnd.nextInt(100_000)).append('}');
-    } else {
-      msg.append("INFO  [worker-").append(rnd.nextInt(16)).append("] ");
-      while (msg.length() < len) {
-        msg.append(WORDS[rnd.nextInt(WORDS.length)]).append(' ');
-      }
-    }
-    String ts = Timestamps.formatRfc3339Nano(nanos);
+  /**
+   * One line in the chosen format, with a message of {@link DecodeCorpus} (80 B to 4 KiB, mostly
+   * short, ~30 % JSON), after {@code prefix} when given.
+   */
+  private byte[] line(Random rnd, long nanos, String prefix) {
+    String msg = DecodeCorpus.message(rnd, nanos);
     String stream = rnd.nextInt(10) == 0 ? "stderr" : "stdout";
-    String text;
-    if (format == LogFormat.CRI) {
-      text = ts + " " + stream + " F " + msg + "\n";
-    } else {
-      text =
-          "{\"log\":\""
-              + jsonEscape(msg)
-              + "\\n\",\"stream\":\""
-              + stream
-              + "\",\"time\":\""
-              + ts
-              + "\"}\n";
-    }
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String jsonEscape(CharSequence s) {
-    StringBuilder sb = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\');
-      }
-      sb.append(c);
-    }
-    return sb.toString();
+    return DecodeCorpus.lineBytes(
+        format, nanos, stream, prefix == null ? msg : prefix + msg, false);
   }
 
   // ------------------------------------------------------------------ measurement
