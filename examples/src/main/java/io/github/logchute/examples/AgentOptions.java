@@ -175,7 +175,8 @@ record AgentOptions(
           "sinks", "at least one sink is needed (set by " + enabledOrigin + ")");
     }
     componentEnvironment(env).forEach((key, value) -> tree.put(key, value, "the environment"));
-    tree.applyEnvironment(env, union(knownSinks, sinks));
+    tree.applyEnvironment(
+        env, union(knownSinks, sinks), name -> !componentEnvironment(Map.of(name, "x")).isEmpty());
     flagValues.forEach((k, v) -> tree.put(k, v, flagFor(k)));
     for (String[] s : sets) {
       tree.put(s[0], s[1], "--set " + s[0]);

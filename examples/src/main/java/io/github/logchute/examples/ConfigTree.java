@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The agent's configuration as one tree of keys: the YAML file, then environment variables, then
@@ -19,38 +20,17 @@ import java.util.Map;
  * derived one way from its path: {@code sinks.datadog.site} is {@code LOGCHUTE_SINKS_DATADOG_SITE},
  * {@code metadata.nodeName} is {@code LOGCHUTE_METADATA_NODE_NAME}. Well-known names are read too:
  * the components map theirs ({@code DD_API_KEY}, {@code DD_SITE}, {@code DD_TAGS}, {@code
- * LOGCHUTE_NODE_NAME}, {@code KUBERNETES_SERVICE_HOST}, ...: see {@link #COMPONENT_VARIABLES} and
- * each module's README), the agent maps {@code DD_ENV} ({@link #ALIASES}). The tree remembers where
- * each value came from, so an error names the variable or flag as well as the key.
+ * LOGCHUTE_NODE_NAME}, {@code KUBERNETES_SERVICE_HOST}, ...: see each module's README), the agent
+ * maps {@code DD_ENV} ({@link #ALIASES}). The tree remembers where each value came from, so an
+ * error names the variable or flag as well as the key.
  */
 final class ConfigTree {
 
   /**
    * Environment variables whose names are not derived from a key path, mapped by the agent itself.
-   * The components map theirs ({@link #COMPONENT_VARIABLES}).
+   * The components map theirs (their {@code settingsFromEnv}).
    */
   static final Map<String, String> ALIASES = Map.of("DD_ENV", "environment");
-
-  /**
-   * {@code LOGCHUTE_} variables that the components read under their own names (see each module's
-   * README) rather than as derived key paths; the agent hands them to the component's {@code
-   * settingsFromEnv}.
-   */
-  static final List<String> COMPONENT_VARIABLES =
-      List.of(
-          "LOGCHUTE_NODE_NAME",
-          "LOGCHUTE_K8S_API_URL",
-          "LOGCHUTE_K8S_METADATA",
-          "LOGCHUTE_K8S_TOKEN_FILE",
-          "LOGCHUTE_K8S_CA_FILE",
-          "LOGCHUTE_CLOUD",
-          "LOGCHUTE_AWS_METADATA_URL",
-          "LOGCHUTE_GCP_METADATA_URL",
-          "LOGCHUTE_CLUSTER_NAME",
-          "LOGCHUTE_CLUSTER_LOCATION",
-          "LOGCHUTE_DATADOG_URL",
-          "LOGCHUTE_STACKDRIVER_URL",
-          "LOGCHUTE_STACKDRIVER_PROJECT");
 
   /** Variables with the LOGCHUTE_ prefix that are not configuration keys. */
   private static final List<String> NOT_KEYS = List.of("LOGCHUTE_CONFIG", "LOGCHUTE_SINKS");
@@ -112,8 +92,11 @@ final class ConfigTree {
    *
    * @param sinkNames the sink names known (on the class path or configured), to split {@code
    *     LOGCHUTE_SINKS_<NAME>_<KEY>} where a name has several words
+   * @param componentVariable whether a component reads the variable under its own name (then it is
+   *     not also taken as a key path)
    */
-  void applyEnvironment(Map<String, String> env, Collection<String> sinkNames) {
+  void applyEnvironment(
+      Map<String, String> env, Collection<String> sinkNames, Predicate<String> componentVariable) {
     ALIASES.forEach(
         (name, key) -> {
           String v = env.get(name);
@@ -126,7 +109,7 @@ final class ConfigTree {
       if (!name.startsWith("LOGCHUTE_")
           || ALIASES.containsKey(name)
           || NOT_KEYS.contains(name)
-          || COMPONENT_VARIABLES.contains(name)) {
+          || componentVariable.test(name)) {
         continue;
       }
       put(keyOf(name.substring("LOGCHUTE_".length()), sinkNames), e.getValue(), name);
