@@ -1,17 +1,26 @@
 package io.github.logchute.core;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 
-/** A clock that only moves when a test moves it. Shared with other modules through the test-jar. */
+/**
+ * A clock that only moves when a test moves it; moving it wakes every thread waiting in {@link
+ * #awaitUntil}, which then sees the new time. Shared with other modules through the test-jar.
+ */
 public final class FakeClock implements Clock {
 
-  private final AtomicLong epochNanos;
-  private final AtomicLong nanoTime = new AtomicLong(1_000_000_000L);
+  private record Waiter(Lock lock, Condition condition) {}
+
+  private final List<Waiter> waiters = new ArrayList<>();
+  private long epochNanos;
+  private long nanoTime = 1_000_000_000L;
 
   /** Starts at {@code epochNanos} wall-clock time. */
   public FakeClock(long epochNanos) {
-    this.epochNanos = new AtomicLong(epochNanos);
+    this.epochNanos = epochNanos;
   }
 
   /** Starts at 2026-01-01T00:00:00Z. */
@@ -20,18 +29,56 @@ public final class FakeClock implements Clock {
   }
 
   @Override
-  public long epochNanos() {
-    return epochNanos.get();
+  public synchronized long epochNanos() {
+    return epochNanos;
   }
 
   @Override
-  public long nanoTime() {
-    return nanoTime.get();
+  public synchronized long nanoTime() {
+    return nanoTime;
   }
 
-  /** Moves both readings forward by {@code d}. */
+  @Override
+  public void awaitUntil(Lock lock, Condition condition, long deadlineNanos)
+      throws InterruptedException {
+    Waiter w = new Waiter(lock, condition);
+    synchronized (this) {
+      // registered and checked under this clock's monitor: a move either happened before the
+      // check (the deadline is seen) or comes after the registration (the waiter is woken)
+      if (deadlineNanos != NO_DEADLINE && nanoTime - deadlineNanos >= 0) {
+        return;
+      }
+      waiters.add(w);
+    }
+    try {
+      condition.await();
+    } finally {
+      synchronized (this) {
+        waiters.remove(w);
+      }
+    }
+  }
+
+  /** Moves both readings forward by {@code d} and wakes every waiter. */
   public void advance(Duration d) {
-    epochNanos.addAndGet(d.toNanos());
-    nanoTime.addAndGet(d.toNanos());
+    List<Waiter> toWake;
+    synchronized (this) {
+      epochNanos += d.toNanos();
+      nanoTime += d.toNanos();
+      toWake = new ArrayList<>(waiters);
+    }
+    for (Waiter w : toWake) {
+      w.lock().lock();
+      try {
+        w.condition().signalAll();
+      } finally {
+        w.lock().unlock();
+      }
+    }
+  }
+
+  /** Threads waiting on this clock right now (for tests that step until the engine is idle). */
+  public synchronized int waiters() {
+    return waiters.size();
   }
 }
