@@ -52,7 +52,7 @@ class UnreadableFileIT {
       Await.until(
           "the permission problem logged",
           Duration.ofSeconds(30),
-          () -> stderr(agent).contains("permission denied; will retry"));
+          () -> stderr(agent).contains("is skipped (permission): permission denied"));
       assertThat(stdout(agent)).doesNotContain("secret line");
       assertThat(agent.process.isAlive()).isTrue();
 

@@ -37,13 +37,16 @@ import java.util.List;
  *
  * <pre>{@code
  * {"version":1,"files":[{"path":"/var/log/containers/a.log","dev":2049,"ino":1234,"offset":5678,
- *   "fpLen":1024,"fp":305419896,"tailLen":256,"tail":2596069104,"updated":1767225600000}],
- *  "finished":[{"path":"/var/log/containers/a.log","fpLen":1024,"fp":2882400018}]}
+ *   "fpLen":1024,"fp":305419896,"tailLen":256,"tail":2596069104,"updated":1767225600000,
+ *   "size":9000,"file":"/var/log/pods/ns_a_uid/app/0.log"}],
+ *  "finished":[{"path":"/var/log/containers/a.log","fpLen":1024,"fp":2882400018,"size":10485760}]}
  * }</pre>
  *
- * <p>{@code finished} (optional, ignored by readers that do not know it) lists the fingerprints of
- * files recently read to their end: after a restart, a compressed rotation whose content is one of
- * them is not read again.
+ * <p>{@code finished} lists, per path, the rotated files not to read again — read to their end, or
+ * history at the first start — by the fingerprint of their first bytes and their length: after a
+ * restart, a rotated file (plain or compressed) with that content is not read again. {@code size}
+ * and {@code file} are optional (-1 and absent when unknown); readers ignore members they do not
+ * know.
  */
 public final class CheckpointStore {
 
@@ -82,8 +85,15 @@ public final class CheckpointStore {
    * @param path the link it was read through
    * @param fingerprintLength how many leading bytes {@code fingerprint} covers
    * @param fingerprint CRC-32C of those bytes
+   * @param size its length (-1: unknown)
    */
-  public record Finished(String path, int fingerprintLength, long fingerprint) {}
+  public record Finished(String path, int fingerprintLength, long fingerprint, long size) {
+
+    /** A finished file of unknown length. */
+    public Finished(String path, int fingerprintLength, long fingerprint) {
+      this(path, fingerprintLength, fingerprint, -1);
+    }
+  }
 
   /**
    * A store in {@code dataDir}, created if missing.
@@ -100,6 +110,30 @@ public final class CheckpointStore {
             "Checkpoint files that could not be read or parsed (the engine started without them).");
     this.saveErrors =
         metrics.counter("logchute_checkpoint_save_errors_total", "Checkpoint writes that failed.");
+  }
+
+  /**
+   * Checks that checkpoints can be written here: writes, syncs and deletes a probe file. Called at
+   * start, so that a read-only or full data directory fails the start instead of every save.
+   *
+   * @throws IOException naming the directory and the cause
+   */
+  public void checkWritable() throws IOException {
+    Path probe = dir.resolve(FILE_NAME + ".probe");
+    try {
+      try (FileChannel ch =
+          FileChannel.open(
+              probe,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        ch.write(ByteBuffer.wrap(new byte[] {'{', '}'}));
+        ch.force(true);
+      }
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw new IOException("checkpoints cannot be written in " + dir + ": " + e, e);
+    }
   }
 
   /** The checkpoint file's path. */
@@ -166,7 +200,7 @@ public final class CheckpointStore {
           expect(t, JsonToken.START_ARRAY);
           while (p.nextToken() == JsonToken.START_OBJECT) {
             FileCheckpoint f = entryOf(p, true);
-            finished.add(new Finished(f.path(), f.fingerprintLength(), f.fingerprint()));
+            finished.add(new Finished(f.path(), f.fingerprintLength(), f.fingerprint(), f.size()));
           }
           expect(p.currentToken(), JsonToken.END_ARRAY);
         } else {
@@ -199,12 +233,19 @@ public final class CheckpointStore {
     long tailLen = 0;
     long tail = 0;
     long updated = 0;
+    long size = -1;
+    String file = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
       if ("path".equals(name)) {
         expect(t, JsonToken.VALUE_STRING);
         path = p.getText();
+        continue;
+      }
+      if ("file".equals(name)) {
+        expect(t, JsonToken.VALUE_STRING);
+        file = p.getText();
         continue;
       }
       if (t != JsonToken.VALUE_NUMBER_INT) {
@@ -237,18 +278,21 @@ public final class CheckpointStore {
         case "updated":
           updated = v;
           break;
+        case "size":
+          size = v;
+          break;
         default:
           break;
       }
     }
     if (finishedEntry && path != null) {
-      return new FileCheckpoint(path, -1, -1, 0, (int) fpLen, fp, 0, 0, 0);
+      return new FileCheckpoint(path, -1, -1, 0, (int) fpLen, fp, 0, 0, 0, size, null);
     }
     if (path == null || offset < 0) {
       throw new IOException("an entry lacks its path or offset");
     }
     return new FileCheckpoint(
-        path, dev, ino, offset, (int) fpLen, fp, (int) tailLen, tail, updated);
+        path, dev, ino, offset, (int) fpLen, fp, (int) tailLen, tail, updated, size, file);
   }
 
   private static void expect(JsonToken actual, JsonToken expected) throws IOException {
@@ -290,6 +334,12 @@ public final class CheckpointStore {
         g.writeNumberField("tailLen", c.tailLength());
         g.writeNumberField("tail", c.tailHash());
         g.writeNumberField("updated", c.updatedEpochMillis());
+        if (c.size() >= 0) {
+          g.writeNumberField("size", c.size());
+        }
+        if (c.file() != null) {
+          g.writeStringField("file", c.file());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -300,6 +350,9 @@ public final class CheckpointStore {
           g.writeStringField("path", f.path());
           g.writeNumberField("fpLen", f.fingerprintLength());
           g.writeNumberField("fp", f.fingerprint());
+          if (f.size() >= 0) {
+            g.writeNumberField("size", f.size());
+          }
           g.writeEndObject();
         }
         g.writeEndArray();

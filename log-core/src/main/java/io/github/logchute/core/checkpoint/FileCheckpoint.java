@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param tailHash CRC-32C of the {@code tailLength} bytes before {@code offset}: a file that was
  *     truncated and rewritten (copytruncate) will not match
  * @param updatedEpochMillis when this entry was last written
+ * @param size the file's length when the entry was written (-1: unknown): how much a file that
+ *     cannot be found again at the next start held at least
+ * @param file the real file the path led to when the entry was written (null: unknown), so a file
+ *     whose link was removed while logchute was down can still be drained
  */
 public record FileCheckpoint(
     String path,
@@ -27,7 +31,34 @@ public record FileCheckpoint(
     long fingerprint,
     int tailLength,
     long tailHash,
-    long updatedEpochMillis) {
+    long updatedEpochMillis,
+    long size,
+    String file) {
+
+  /** An entry without size or real file. */
+  public FileCheckpoint(
+      String path,
+      long device,
+      long inode,
+      long offset,
+      int fingerprintLength,
+      long fingerprint,
+      int tailLength,
+      long tailHash,
+      long updatedEpochMillis) {
+    this(
+        path,
+        device,
+        inode,
+        offset,
+        fingerprintLength,
+        fingerprint,
+        tailLength,
+        tailHash,
+        updatedEpochMillis,
+        -1,
+        null);
+  }
 
   public FileCheckpoint {
     Objects.requireNonNull(path, "path");

@@ -7,8 +7,10 @@ import io.github.logchute.core.LogStream;
  * space.
  *
  * <p>As the kubelet does ({@code parseCRILog}): the stream must be {@code stdout} or {@code
- * stderr}; tags are {@code :}-separated and only the first is defined, {@code P} for a partial line
- * — anything else counts as full, to stay forward compatible. Unlike the kubelet, a line that ends
+ * stderr}; tags are {@code :}-separated and only the first is defined: {@code P} for a partial
+ * line, {@code F} for a full one; further tags are ignored, to stay forward compatible. Unlike the
+ * kubelet, a first tag that is neither {@code P} nor {@code F} makes the line unparsed (kept whole,
+ * flagged), so that a line written without a tag does not lose its first word; and a line that ends
  * right after its tags (no separating space) is accepted with empty content. The content is
  * everything after the separator, spaces and tabs included, byte for byte.
  */
@@ -49,10 +51,14 @@ final class CriDecoder implements LineDecoder {
     } else {
       contentStart = tagEnd + 1;
     }
-    if (tagEnd == t || b[t] == ':') {
-      return false; // empty first tag
+    // the first tag is P (partial) or F (full), alone or followed by ':' and more tags
+    if (t + 1 != tagEnd && b[t + 1] != ':') {
+      return false;
     }
-    boolean partial = b[t] == 'P' && (t + 1 == tagEnd || b[t + 1] == ':');
+    if (b[t] != 'P' && b[t] != 'F') {
+      return false;
+    }
+    boolean partial = b[t] == 'P';
     out.timestampNanos = ts;
     out.stream = stream;
     out.partial = partial;

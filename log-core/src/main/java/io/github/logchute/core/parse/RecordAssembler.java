@@ -220,6 +220,33 @@ public final class RecordAssembler {
     }
   }
 
+  /**
+   * This file has ended for good and {@code next} — the assembler of the file that continues it
+   * (the kubelet's next file of the same container), nothing fed to it yet — takes over: a last
+   * line without a newline is emitted here, and the merges still being assembled move to {@code
+   * next}, so that a partial line the runtime split across the rotation comes out as one record.
+   * There it is a record that starts at offset -1 (before the next file's first byte): until it is
+   * emitted, {@code next.safeOffset()} is -1.
+   *
+   * @return how many merges moved
+   */
+  public int handOver(RecordAssembler next, List<LogRecord> out) {
+    if (carryLen > 0) {
+      processLine(carry, 0, carryLen, carryStart, position, 0, clock.epochNanos(), out);
+      carryLen = 0;
+      carryStart = -1;
+    }
+    skipping = false;
+    int moved = 0;
+    for (int i = 0; i < partials.length; i++) {
+      if (partials[i].active) {
+        next.partials[i].adopt(partials[i]);
+        moved++;
+      }
+    }
+    return moved;
+  }
+
   private void appendToCarry(byte[] buf, int off, int len, long readTime, List<LogRecord> out) {
     if (carryLen == 0) {
       carryStart = position;
@@ -408,6 +435,21 @@ public final class RecordAssembler {
       System.arraycopy(src, o, buf, len, n);
       len += n;
       end = fragEnd;
+    }
+
+    /** Takes over {@code other}'s merge, which began in the previous file (offset -1 here). */
+    void adopt(Partial other) {
+      ensure(other.len);
+      System.arraycopy(other.buf, 0, buf, 0, other.len);
+      len = other.len;
+      active = true;
+      start = -1;
+      end = -1;
+      timestampNanos = other.timestampNanos;
+      sinceNanos = other.sinceNanos;
+      flags = other.flags;
+      other.active = false;
+      other.len = 0;
     }
 
     /** Emits the merge; {@code piece} is true for a piece cut at the size cap (more follows). */

@@ -1,97 +1,159 @@
 package io.github.logchute.core.tail;
 
-import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.checkpoint.CheckpointStore;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the tailer's checkpoints: per file, the first byte not acknowledged by every sink, with
- * the hashes that recognise the file again; and the fingerprints of files recently finished. Part
- * of {@link FileTailer}, whose state it shares.
+ * the hashes that recognise the file again; and per path the rotated files done with. A failed save
+ * is logged every time and leaves {@link #healthy()} false until a save succeeds. Watcher thread,
+ * and the closing thread once the watcher has stopped.
  */
 final class Checkpoints {
 
   private static final Logger LOG = System.getLogger(FileTailer.class.getName());
-  private static final RateLimitedLogger RATE_LIMITED =
-      RateLimitedLogger.every10Seconds(FileTailer.class.getName());
 
-  private final FileTailer t;
+  private final CheckpointStore store;
+  private final Iterable<ContainerLog> containers;
+  private volatile boolean healthy = true;
+  private volatile String lastError;
 
-  Checkpoints(FileTailer tailer) {
-    this.t = tailer;
+  Checkpoints(CheckpointStore store, Iterable<ContainerLog> containers) {
+    this.store = store;
+    this.containers = containers;
+  }
+
+  /** False while the last save failed. */
+  boolean healthy() {
+    return healthy;
+  }
+
+  /** Why the last save failed, or null. */
+  String lastError() {
+    return lastError;
   }
 
   long lagBytes() {
     long lag = 0;
-    for (TrackedFile f : t.files) {
-      lag += Math.max(0, f.safeOffset - f.committed());
+    for (ContainerLog c : containers) {
+      for (TrackedFile f : c.files()) {
+        lag += Math.max(0, f.safeOffset - Math.max(0, f.committed()));
+      }
     }
     return lag;
   }
 
-  synchronized void save() {
+  /**
+   * A file is finished — not to be saved, never to be read again — once it was read to its end,
+   * everything from it was acknowledged, and the record that finishes a partial line it ended with
+   * was too (the next file committed past offset -1, or is itself gone).
+   */
+  static boolean finished(TrackedFile f, List<TrackedFile> chain, Map<TrackedFile, Long> commits) {
+    if (!f.released || !f.fullyAcknowledged()) {
+      return false;
+    }
+    TrackedFile next = f.carriedTo;
+    if (next == null || !chain.contains(next)) {
+      return true;
+    }
+    Long c = commits.get(next);
+    return (c != null ? c : next.committed()) >= 0;
+  }
+
+  /** Saves now; true if it worked. */
+  synchronized boolean save(long nowMillis) {
     List<FileCheckpoint> entries = new ArrayList<>();
-    long now = t.clock.epochNanos() / 1_000_000;
-    for (TrackedFile f : t.files) {
-      if (f.released && f.fullyAcknowledged()) {
-        continue; // finished for good: pruned
+    List<CheckpointStore.Finished> done = new ArrayList<>();
+    for (ContainerLog c : containers) {
+      List<TrackedFile> chain = c.files();
+      Map<TrackedFile, Long> commits = new HashMap<>();
+      // newest first: what a file's successor committed decides whether it is finished
+      for (int i = chain.size() - 1; i >= 0; i--) {
+        TrackedFile f = chain.get(i);
+        if (f.quarantined) {
+          // its last good position stands: a restart tries it again
+        } else if (finished(f, chain, commits)) {
+          Fingerprint fp = f.fingerprint();
+          if (f.rotated && fp.length() > 0) {
+            done.add(
+                new CheckpointStore.Finished(
+                    c.link.toString(), fp.length(), fp.crc(), f.assembler.position()));
+          }
+          continue;
+        }
+        FileCheckpoint entry = f.parked ? f.parkedCheckpoint : null;
+        if (entry == null) {
+          long committed = f.committed();
+          commits.put(f, committed);
+          entry = entryFor(f, committed, nowMillis);
+        }
+        if (entry == null) {
+          entry = f.lastEntry; // not computable this round (closed under us): the last one stands
+        } else {
+          f.lastEntry = entry;
+        }
+        if (entry != null) {
+          entries.add(entry);
+        }
       }
-      FileCheckpoint parked = f.parkedCheckpoint;
-      if (f.parked && parked != null) {
-        entries.add(parked);
-        continue;
-      }
-      FileCheckpoint entry = entryFor(f, now);
-      if (entry == null && f.parked && f.parkedCheckpoint != null) {
-        entry = f.parkedCheckpoint; // parked while we were hashing it
-      }
-      if (entry != null) {
-        entries.add(entry);
+      for (ContainerLog.Done d : c.done) {
+        done.add(
+            new CheckpointStore.Finished(
+                c.link.toString(), d.fingerprint().length(), d.fingerprint().crc(), d.size()));
       }
     }
-    List<CheckpointStore.Finished> finished = new ArrayList<>();
-    t.history
-        .finishedFingerprints()
-        .forEach(
-            (link, fps) -> {
-              for (TrackedFile.Fingerprint fp : fps) {
-                finished.add(new CheckpointStore.Finished(link.toString(), fp.length(), fp.crc()));
-              }
-            });
     try {
-      t.store.save(entries, finished);
-    } catch (IOException e) {
-      RATE_LIMITED.log(
-          Level.ERROR, "saving checkpoints to {0} failed: {1}", t.store.path(), e.toString());
+      store.save(entries, done);
+      if (!healthy) {
+        LOG.log(Level.INFO, "checkpoints are saved to {0} again", store.path());
+      }
+      healthy = true;
+      lastError = null;
+      return true;
+    } catch (IOException | RuntimeException e) {
+      healthy = false;
+      lastError = e.toString();
+      LOG.log(
+          Level.ERROR,
+          "saving checkpoints to {0} failed: {1}; positions are not persisted, a restart would"
+              + " read again from older positions",
+          store.path(),
+          e.toString());
+      return false;
     }
   }
 
-  /** The checkpoint of {@code f} now, or null if it cannot be computed this round. */
-  FileCheckpoint entryFor(TrackedFile f, long nowMillis) {
-    if (f.frozen != null) {
-      return f.frozen; // a gzip stream cannot be hashed at random: resume it the same way
-    }
-    long offset = f.committed();
-    int tailLen = (int) Math.min(Fingerprints.TAIL_BYTES, offset);
+  /** The checkpoint of {@code f} at its committed offset now, or null if it cannot be computed. */
+  static FileCheckpoint entryFor(TrackedFile f, long committed, long nowMillis) {
+    long offset = Math.max(0, committed);
+    Fingerprint fp = f.fingerprint();
+    int tailLen = 0;
     long tail = 0;
-    TrackedFile.Fingerprint fp = f.fingerprint;
-    try {
-      if (tailLen > 0) {
-        tail = f.input.crc(offset - tailLen, tailLen);
+    long size = -1;
+    LogInput in = f.input;
+    if (in.growable()) {
+      tailLen = (int) Math.min(Fingerprint.TAIL_BYTES, offset);
+      try {
+        if (tailLen > 0) {
+          tail = in.crc(offset - tailLen, tailLen);
+        }
+        size = in.size();
+      } catch (IOException e) {
+        return null; // channel closed under us
       }
-    } catch (IOException e) {
-      return null; // channel closed under us: its entry would be wrong, leave it out this round
-    }
-    if (tail < 0) {
-      return null;
+      if (tail < 0) {
+        return null;
+      }
     }
     return new FileCheckpoint(
-        f.path.toString(),
+        f.source.path().toString(),
         f.identity.device(),
         f.identity.inode(),
         offset,
@@ -99,6 +161,8 @@ final class Checkpoints {
         fp.crc(),
         tailLen,
         tail,
-        nowMillis);
+        nowMillis,
+        size,
+        String.valueOf(f.container.file));
   }
 }

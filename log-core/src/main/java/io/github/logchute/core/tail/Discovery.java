@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -17,7 +20,8 @@ import java.util.stream.Stream;
  * Finds the files that match the include globs and none of the exclude globs. Each include glob is
  * walked from its longest literal directory prefix, only as deep as the pattern reaches ({@code **}
  * walks the whole subtree). Symbolic links to files are returned as links (the caller opens them,
- * which follows them); links to directories are not followed.
+ * which follows them); links to directories are not followed. A match that is not a regular file —
+ * a directory, a FIFO or device, a link to nothing — is returned apart, with the reason.
  */
 final class Discovery {
 
@@ -25,6 +29,15 @@ final class Discovery {
   private final List<PathMatcher> excludes = new ArrayList<>();
 
   private record Root(Path base, int depth, PathMatcher matcher) {}
+
+  /**
+   * What a scan found.
+   *
+   * @param files the regular files (or links to them), in a stable order
+   * @param skipped matches that are not regular files, with the reason: {@code directory}, {@code
+   *     fifo}, {@code special} or {@code dangling_link}
+   */
+  record Result(Set<Path> files, Map<Path, String> skipped) {}
 
   Discovery(List<String> includes, List<String> excludeGlobs, FileSystem fs) {
     for (String glob : includes) {
@@ -59,20 +72,21 @@ final class Discovery {
     return false;
   }
 
-  /** The matching paths, in a stable order. A missing base directory matches nothing. */
-  Set<Path> scan() throws IOException {
+  /** The matching paths. A missing base directory matches nothing. */
+  Result scan() throws IOException {
     Set<Path> found = new LinkedHashSet<>();
+    Map<Path, String> skipped = new LinkedHashMap<>();
     for (Root root : roots) {
       if (root.depth == 0) {
-        if (Files.isRegularFile(root.base) && !excluded(root.base)) {
-          found.add(root.base);
+        if (Files.exists(root.base, LinkOption.NOFOLLOW_LINKS) && !excluded(root.base)) {
+          classify(root.base, found, skipped);
         }
         continue;
       }
       try (Stream<Path> walk = Files.walk(root.base, root.depth)) {
-        walk.filter(p -> root.matcher.matches(p) && !excluded(p) && Files.isRegularFile(p))
+        walk.filter(p -> !p.equals(root.base) && root.matcher.matches(p) && !excluded(p))
             .sorted()
-            .forEach(found::add);
+            .forEach(p -> classify(p, found, skipped));
       } catch (NoSuchFileException e) {
         // base directory does not exist (yet)
       } catch (UncheckedIOException e) {
@@ -82,7 +96,29 @@ final class Discovery {
         // a directory vanished during the walk; the next scan sees the new state
       }
     }
-    return found;
+    return new Result(found, skipped);
+  }
+
+  private static void classify(Path p, Set<Path> found, Map<Path, String> skipped) {
+    if (Files.isRegularFile(p)) {
+      found.add(p);
+    } else if (Files.isDirectory(p)) {
+      skipped.put(p, "directory");
+    } else if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+      skipped.put(p, "dangling_link");
+    } else if (Files.exists(p)) {
+      skipped.put(p, isFifo(p) ? "fifo" : "special");
+    }
+    // else: gone since the walk listed it
+  }
+
+  private static boolean isFifo(Path p) {
+    try {
+      int mode = ((Number) Files.getAttribute(p, "unix:mode")).intValue();
+      return (mode & 0170000) == 0010000;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
   }
 
   private boolean excluded(Path p) {

@@ -1,130 +1,105 @@
 package io.github.logchute.core.tail;
 
+import io.github.logchute.core.Clock;
 import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogSource;
-import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
+import io.github.logchute.core.parse.DecodeMetrics;
 import io.github.logchute.core.parse.RecordAssembler;
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Opens a file the watcher found and decides where reading starts: a matching checkpoint, else the
- * first start's {@link StartAt}, else 0. Part of {@link FileTailer}, whose state it shares.
+ * Opens files for the tailer — plain ones by descriptor, compressed rotated ones as a gzip stream —
+ * and builds their {@link TrackedFile}: source, decoder at the start offset, first bytes. A file
+ * that cannot be opened is reported once (see {@link Skips}). Used by the watcher and, for a
+ * copytruncate, by the reader.
  */
 final class FileOpener {
 
-  private static final Logger LOG = System.getLogger(FileTailer.class.getName());
-  private static final RateLimitedLogger RATE_LIMITED =
-      RateLimitedLogger.every10Seconds(FileTailer.class.getName());
+  private final TailerConfig config;
+  private final DecodeMetrics decodeMetrics;
+  private final Clock clock;
+  private final TailMetrics metrics;
+  private final Skips skips;
 
-  private final FileTailer t;
-
-  FileOpener(FileTailer tailer) {
-    this.t = tailer;
+  FileOpener(
+      TailerConfig config,
+      DecodeMetrics decodeMetrics,
+      Clock clock,
+      TailMetrics metrics,
+      Skips skips) {
+    this.config = config;
+    this.decodeMetrics = decodeMetrics;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.skips = skips;
   }
 
-  /** Opens a file found at {@code p}; null if it cannot be opened now (retried next scan). */
-  TrackedFile open(Path p, FileIdentity id, boolean initial, TrackedFile previous) {
-    FileChannel ch;
+  /** Opens {@code p} for reading; null if it is gone or cannot be opened (reported once). */
+  FileChannel open(Path p) {
     try {
-      ch = FileChannel.open(p, StandardOpenOption.READ);
+      return FileChannel.open(p, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       return null;
     } catch (AccessDeniedException e) {
-      t.metrics.unreadable.increment();
-      RATE_LIMITED.log(Level.WARNING, "{0}: permission denied; will retry", p);
+      skips.report(p, "permission", "permission denied");
       return null;
     } catch (IOException e) {
-      t.metrics.unreadable.increment();
-      RATE_LIMITED.log(Level.WARNING, "{0}: cannot be opened ({1}); will retry", p, e.toString());
-      return null;
-    }
-    try {
-      if (!FileIdentity.of(p).equals(id)) {
-        ch.close(); // replaced between the scan and the open: the next scan sees the new file
-        return null;
-      }
-      long start = startOffset(p, id, ch, initial && previous == null);
-      return newTracked(p, id, ch, start);
-    } catch (IOException e) {
-      FileTailer.closeQuietly(ch);
+      skips.report(p, "error", e.toString());
       return null;
     }
   }
 
-  TrackedFile newTracked(Path p, FileIdentity id, FileChannel ch, long start) {
-    LogSource source = LogSource.of(p, id);
+  /** A tracked plain file of {@code c}, read from {@code offset}; closes {@code ch} on failure. */
+  TrackedFile plain(ContainerLog c, FileIdentity id, FileChannel ch, long offset)
+      throws IOException {
+    LogInput in = LogInput.of(ch);
+    try {
+      TrackedFile f = tracked(c, id, in, offset);
+      f.head = in.head();
+      return f;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(in);
+      throw e;
+    }
+  }
+
+  /** A tracked compressed rotated file of {@code c}, already positioned in {@code in}. */
+  TrackedFile gzip(ContainerLog c, FileIdentity id, LogInput.GzipInput in, long offset) {
+    TrackedFile f = tracked(c, id, in, offset);
+    f.head = in.head();
+    return f;
+  }
+
+  private TrackedFile tracked(ContainerLog c, FileIdentity id, LogInput in, long offset) {
+    LogSource source = LogSource.of(c.link, id);
     RecordAssembler a =
         new RecordAssembler(
-            source, t.config.format(), start, t.config.decodeOptions(), t.decodeMetrics, t.clock);
-    t.metrics.filesOpened.increment();
-    return new TrackedFile(
-        p, source, id, LogInput.of(ch), a, t.clock.epochNanos() / 1_000_000, null);
+            source, config.format(), offset, config.decodeOptions(), decodeMetrics, clock);
+    metrics.filesOpened.increment();
+    return new TrackedFile(c, source, id, in, a, clock.epochNanos() / 1_000_000);
   }
 
-  long startOffset(Path p, FileIdentity id, FileChannel ch, boolean initial) throws IOException {
-    FileCheckpoint cp = takeSaved(p.toString(), id);
-    long size = ch.size();
-    if (cp != null) {
-      if (matches(cp, ch, size)) {
-        t.metrics.resumed.increment();
-        return cp.offset();
-      }
-      t.metrics.checkpointMismatch.increment();
-      LOG.log(
-          Level.WARNING,
-          "{0}: t.saved position {1} belongs to another file with the same inode (reused) or the"
-              + " file was rewritten; reading this one from the beginning",
-          p,
-          cp.offset());
-      // the saved file may still exist under its rotated name: look for it after the scan
-      t.saved.computeIfAbsent(cp.path(), k -> new ArrayList<>()).add(cp);
-      return 0;
-    }
-    if (initial && t.freshStart && t.config.startAt() == StartAt.END) {
-      return lineAlignedEnd(ch, size);
-    }
-    return 0;
-  }
-
-  FileCheckpoint takeSaved(String path, FileIdentity id) {
-    List<FileCheckpoint> list = t.saved.get(path);
-    if (list == null) {
-      return null;
-    }
-    for (int i = 0; i < list.size(); i++) {
-      FileCheckpoint c = list.get(i);
-      if (c.device() == id.device() && c.inode() == id.inode()) {
-        list.remove(i);
-        if (list.isEmpty()) {
-          t.saved.remove(path);
-        }
-        return c;
-      }
-    }
-    return null;
-  }
-
+  /**
+   * Whether an open file is the one {@code cp} was saved for: long enough, same first bytes, same
+   * bytes just before the saved offset.
+   */
   static boolean matches(FileCheckpoint cp, FileChannel ch, long size) throws IOException {
     if (size < cp.offset() || size < cp.fingerprintLength()) {
       return false;
     }
     if (cp.fingerprintLength() > 0
-        && Fingerprints.crc(ch, 0, cp.fingerprintLength()) != cp.fingerprint()) {
+        && Fingerprint.crc(ch, 0, cp.fingerprintLength()) != cp.fingerprint()) {
       return false;
     }
     return cp.tailLength() == 0
-        || Fingerprints.crc(ch, cp.offset() - cp.tailLength(), cp.tailLength()) == cp.tailHash();
+        || Fingerprint.crc(ch, cp.offset() - cp.tailLength(), cp.tailLength()) == cp.tailHash();
   }
 
   /** The end of the last complete line, so that reading does not begin in the middle of one. */
@@ -143,5 +118,13 @@ final class FileOpener {
       }
     }
     return size;
+  }
+
+  static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
   }
 }

@@ -17,19 +17,14 @@ import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.RecordEmitter;
 import io.github.logchute.core.spi.Tailer;
 import java.io.IOException;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
@@ -40,57 +35,84 @@ import java.util.concurrent.locks.ReentrantLock;
  * rotation, and keeps checkpoints so that a restart resumes where delivery stopped.
  *
  * <ul>
- *   <li><b>Discovery</b> every {@code refreshInterval}: new files are opened (from their beginning,
- *       or — at the very first start without a checkpoint file — per {@link StartAt}); a path whose
- *       file changed identity (rename + create, the kubelet's rotation) keeps the old file open and
- *       drains it; a path that disappeared is drained too.
- *   <li><b>Reading</b> on one thread, a buffer per file per turn, so a busy container cannot starve
- *       a quiet one. A file shorter than the read position was truncated: it is counted and read
- *       again from 0.
+ *   <li><b>Discovery</b> every {@code refreshInterval}: each matching path is a container whose
+ *       files form a chain in rotation order — the rotated siblings beside the file ({@code
+ *       0.log.<time>}, {@code 0.log.<time>.gz}) oldest first, then the live file. A new path is
+ *       read from the beginning of every file not read before (at the very first start, per {@link
+ *       StartAt}, and earlier rotations are history). At every scan the directory is listed again:
+ *       a rotated file that is neither a file of the chain, nor one read to its end before, is read
+ *       from its start — however many rotations happened between two scans, during backpressure or
+ *       while logchute was down.
+ *   <li><b>Reading</b> on one thread, a buffer per container per turn, so a busy container cannot
+ *       starve a quiet one. A rotated file is read to its end before the next file of the chain; a
+ *       partial line it ends with is joined with its end in the next file.
  *   <li><b>Checkpoints</b> every {@code checkpointInterval} and at {@link #close}: per file, the
  *       first byte not acknowledged by every sink (never inside a line or a merge still being
  *       assembled), with a fingerprint of the first 1 KiB and a hash of the 256 bytes before the
- *       offset, so a reused inode or a rewritten file is not mistaken for the saved one.
+ *       offset; per path, the fingerprints of rotated files done with.
+ *   <li><b>Losses</b> — a file deleted before it was read to its end — are counted ({@code
+ *       logchute_files_lost_total}, {@code logchute_bytes_lost_total}) and logged, one line per
+ *       file; nothing is skipped without being counted.
  * </ul>
  */
 public final class FileTailer implements Tailer {
 
-  private static final Logger LOG = System.getLogger(FileTailer.class.getName());
+  /*
+   * Design notes.
+   *
+   * Threads. The watcher thread scans, builds and updates the chains (Chains), reopens parked files
+   * (OpenFileBound), lets finished files go and saves checkpoints (Checkpoints). The reader thread
+   * reads (ReadLoop). Sinks acknowledge on their own threads. Every wait goes through the injected
+   * clock (Clock.awaitUntil), so tests drive time.
+   */
+
   private static final RateLimitedLogger RATE_LIMITED =
       RateLimitedLogger.every10Seconds(FileTailer.class.getName());
+  private static final System.Logger LOG = System.getLogger(FileTailer.class.getName());
 
   final TailerConfig config;
   final Clock clock;
   final TailMetrics metrics;
-  final DecodeMetrics decodeMetrics;
   private final Discovery discovery;
-  final CheckpointStore store;
+  private final CheckpointStore store;
   final Enrichment enrichment;
-  final RotationHistory history = new RotationHistory();
-  final RotatedFiles rotated = new RotatedFiles(this);
-  final FileOpener opener = new FileOpener(this);
-  final Checkpoints checkpoints = new Checkpoints(this);
-  final OpenFileBound bound = new OpenFileBound(this);
+  final Skips skips;
+  final FileOpener opener;
+  private final Chains chains;
+  final OpenFileBound bound;
+  private final Checkpoints checkpoints;
   final ProcessingOptions processing;
   final ProcessMetrics processMetrics;
   final RecordProcessor processor;
-  final List<LogRecord> staged = new ArrayList<>();
 
-  final Map<Path, TrackedFile> byPath = new ConcurrentHashMap<>();
-  final Map<LogSource, TrackedFile> bySource = new ConcurrentHashMap<>();
-  final List<TrackedFile> files = new CopyOnWriteArrayList<>();
+  /** The containers, for the reader to go round; changed by the watcher only. */
+  final List<ContainerLog> containers = new CopyOnWriteArrayList<>();
+
+  private final Map<Path, ContainerLog> byLink = new ConcurrentHashMap<>();
   final Map<LogRecord, TrackedFile.Mark> marksByFirst = new ConcurrentHashMap<>();
-  final Map<String, List<FileCheckpoint>> saved = new HashMap<>();
-  boolean freshStart;
 
-  final ReentrantLock lock = new ReentrantLock();
-  final Condition wake = lock.newCondition();
-  boolean reading;
+  /**
+   * The done lists of paths let go recently (watcher thread): a path that comes back — a plain file
+   * renamed and re-created, seen missing by a scan in between — does not read its rotations again.
+   */
+  private final Map<Path, Retired> retired = new HashMap<>();
+
+  private record Retired(List<ContainerLog.Done> done, long sinceNanos) {}
+
+  private static final long RETIRED_NANOS = 10L * 60 * 1_000_000_000;
+
+  /** Checkpoints loaded at start, by path, until each is matched (start thread only). */
+  private final Map<String, List<FileCheckpoint>> saved = new HashMap<>();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private boolean reading;
   private boolean watching;
-  boolean inEmit;
+  private boolean inEmit;
   private volatile Thread reader;
   private volatile Thread watcher;
-  RecordEmitter emitter;
+  private RecordEmitter emitter;
+  private volatile boolean finalSaveFailed;
 
   /**
    * A tailer without enrichment: records carry no metadata beyond their {@link LogSource}.
@@ -98,7 +120,7 @@ public final class FileTailer implements Tailer {
    * @param config settings
    * @param metrics where the tailer's and the decoders' counters go
    * @param clock time source
-   * @throws IOException if the data directory cannot be created
+   * @throws IOException if the data directory cannot be created or written
    */
   public FileTailer(TailerConfig config, MetricsRegistry metrics, Clock clock) throws IOException {
     this(config, metrics, clock, MetadataEnricher.noop(), null);
@@ -116,12 +138,12 @@ public final class FileTailer implements Tailer {
   /**
    * @param config settings
    * @param metrics where the tailer's and the decoders' counters go
-   * @param clock time source
-   * @param enricher resolves each file's metadata once, and again when it reports a change; closed
-   *     by {@link #close}
+   * @param clock time source: every interval and wait of the tailer runs on it
+   * @param enricher resolves each container's metadata once, and again when it reports a change;
+   *     closed by {@link #close}
    * @param processing multi-line grouping and message parsing (JSON/logfmt fields, level), with
    *     per-source overrides from metadata; null for none
-   * @throws IOException if the data directory cannot be created
+   * @throws IOException if the data directory cannot be created or written
    */
   public FileTailer(
       TailerConfig config,
@@ -131,6 +153,8 @@ public final class FileTailer implements Tailer {
       ProcessingOptions processing)
       throws IOException {
     Objects.requireNonNull(enricher, "enricher");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.processing = processing;
     if (processing != null) {
       this.processMetrics = ProcessMetrics.register(metrics);
@@ -139,18 +163,42 @@ public final class FileTailer implements Tailer {
       this.processMetrics = null;
       this.processor = null;
     }
-    this.config = Objects.requireNonNull(config, "config");
-    this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = new TailMetrics(metrics);
-    this.decodeMetrics = DecodeMetrics.register(metrics);
     this.discovery = new Discovery(config.include(), config.exclude(), FileSystems.getDefault());
     this.store = new CheckpointStore(config.dataDir(), metrics);
+    store.checkWritable();
+    this.skips = new Skips(this.metrics);
+    this.opener =
+        new FileOpener(config, DecodeMetrics.register(metrics), clock, this.metrics, skips);
+    this.chains = new Chains(config, clock, this.metrics, opener);
+    this.checkpoints = new Checkpoints(store, containers);
+    this.bound =
+        new OpenFileBound(
+            config,
+            this.metrics,
+            new OpenFileBound.Host() {
+              @Override
+              public List<ContainerLog> containers() {
+                return containers;
+              }
+
+              @Override
+              public FileCheckpoint entryFor(TrackedFile f, long nowMillis) {
+                return Checkpoints.entryFor(f, f.committed(), nowMillis);
+              }
+
+              @Override
+              public void markRotated(TrackedFile f) {
+                chains.markRotated(f);
+              }
+            });
     this.enrichment =
-        new Enrichment(enricher, config.metadataWait(), metrics, bySource::get, this::signal);
+        new Enrichment(
+            enricher, config.metadataWait(), metrics, s -> byLink.get(s.path()), this::signal);
     metrics.gauge(
         "logchute_files_tracked",
         "Files being followed (open or parked), including rotated ones still draining.",
-        () -> files.size());
+        this::trackedFiles);
     metrics.gauge(
         "logchute_files_open",
         "Files held open (at most maxOpenFiles, plus draining ones).",
@@ -159,6 +207,18 @@ public final class FileTailer implements Tailer {
         "logchute_checkpoint_lag_bytes",
         "Bytes read but not yet acknowledged by every sink, over all files.",
         checkpoints::lagBytes);
+    metrics.gauge(
+        "logchute_checkpoint_healthy",
+        "1 while the last checkpoint save succeeded, 0 while saves fail.",
+        () -> checkpoints.healthy() ? 1 : 0);
+  }
+
+  private long trackedFiles() {
+    long n = 0;
+    for (ContainerLog c : containers) {
+      n += c.files().size();
+    }
+    return n;
   }
 
   @Override
@@ -175,20 +235,24 @@ public final class FileTailer implements Tailer {
       lock.unlock();
     }
     CheckpointStore.Loaded loaded = store.load();
-    freshStart = !loaded.existed();
     for (FileCheckpoint c : loaded.files()) {
       saved.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
     }
+    Map<Path, List<ContainerLog.Done>> done = new HashMap<>();
     for (CheckpointStore.Finished f : loaded.finished()) {
-      history.finished(
-          Path.of(f.path()), new TrackedFile.Fingerprint(f.fingerprintLength(), f.fingerprint()));
+      done.computeIfAbsent(Path.of(f.path()), k -> new ArrayList<>())
+          .add(
+              new ContainerLog.Done(
+                  new Fingerprint(f.fingerprintLength(), f.fingerprint()), f.size()));
     }
-    scanSafely(true);
-    rotated.recoverUnmatchedCheckpoints();
-    if (!freshStart) {
-      rotated.recoverRotatedWhileDown(loaded.savedAtMillis());
-      rotated.recoverCompressedWhileDown(loaded.savedAtMillis());
+    Chains.Start start = loaded.existed() ? Chains.Start.RESTORE : Chains.Start.FIRST;
+    try {
+      scan(start, done);
+    } catch (IOException | RuntimeException e) {
+      RATE_LIMITED.log(Level.WARNING, "scanning for log files failed: {0}", e.toString());
     }
+    restoreGone(done);
+    reportUnmatched();
     reader = new Thread(new ReadLoop(this), "logchute-tail-reader");
     watcher = new Thread(this::watchLoop, "logchute-tail-watcher");
     reader.setDaemon(true);
@@ -197,7 +261,7 @@ public final class FileTailer implements Tailer {
     watcher.start();
   }
 
-  // ---------------------------------------------------------------- discovery (watcher thread)
+  // ---------------------------------------------------------------- watcher thread
 
   private void watchLoop() {
     long refresh = config.refreshInterval().toNanos();
@@ -207,9 +271,8 @@ public final class FileTailer implements Tailer {
     while (true) {
       lock.lock();
       try {
-        long wait = Math.min(nextScan, nextCheckpoint) - clock.nanoTime();
-        if (watching && wait > 0) {
-          wake.awaitNanos(wait);
+        if (watching && clock.nanoTime() - Math.min(nextScan, nextCheckpoint) < 0) {
+          clock.awaitUntil(lock, wake, Math.min(nextScan, nextCheckpoint));
         }
         if (!watching) {
           return;
@@ -221,90 +284,139 @@ public final class FileTailer implements Tailer {
       }
       long now = clock.nanoTime();
       if (now - nextScan >= 0) {
-        scanSafely(false);
-        bound.resolveParked();
-        pruneReleased();
+        try {
+          scan(Chains.Start.NEW, Map.of());
+          if (bound.resolveParked()) {
+            signal();
+          }
+          prune();
+        } catch (IOException | RuntimeException e) {
+          RATE_LIMITED.log(Level.WARNING, "scanning for log files failed: {0}", e.toString());
+        }
         nextScan = clock.nanoTime() + refresh;
       }
       if (now - nextCheckpoint >= 0) {
-        checkpoints.save();
+        try {
+          checkpoints.save(clock.epochNanos() / 1_000_000);
+        } catch (RuntimeException e) {
+          LOG.log(Level.ERROR, "saving checkpoints failed", e);
+        }
         nextCheckpoint = clock.nanoTime() + interval;
       }
     }
   }
 
-  private void scanSafely(boolean initial) {
-    try {
-      scan(initial);
-    } catch (IOException | RuntimeException e) {
-      RATE_LIMITED.log(Level.WARNING, "scanning for log files failed: {0}", e.toString());
-    }
-  }
-
-  private void scan(boolean initial) throws IOException {
-    Set<Path> found = discovery.scan();
+  private void scan(Chains.Start start, Map<Path, List<ContainerLog.Done>> done)
+      throws IOException {
+    Discovery.Result found = discovery.scan();
+    found.skipped().forEach((p, reason) -> skips.report(p, reason, describe(reason)));
+    List<Path> matched = new ArrayList<>(found.files());
+    matched.addAll(found.skipped().keySet());
+    skips.retain(new java.util.HashSet<>(matched));
+    long now = clock.nanoTime();
     boolean added = false;
-    for (Path p : found) {
+    for (Path p : found.files()) {
+      Path file;
       FileIdentity id;
       try {
+        file = p.toRealPath();
         id = FileIdentity.of(p);
       } catch (IOException e) {
-        continue; // vanished since the scan, or a dangling link
+        continue; // vanished since the scan
       }
-      TrackedFile current = byPath.get(p);
-      if (current != null && current.identity.equals(id)) {
+      ContainerLog c = byLink.get(p);
+      if (c != null) {
+        c.lastSeenNanos = now;
+        chains.refresh(c, file, id);
         continue;
       }
-      if (current == null && tooOld(p)) {
+      if (start == Chains.Start.NEW && tooOld(p)) {
         continue;
       }
-      TrackedFile f = opener.open(p, id, initial, current);
-      if (f == null) {
-        continue;
+      List<ContainerLog.Done> known = done.get(p);
+      Retired r = retired.remove(p);
+      if (known == null && r != null) {
+        known = r.done;
       }
-      if (current != null) {
-        metrics.rotations.increment();
-        markRotated(current);
-        rotated.recoverSkippedRotations(p, current);
-      }
-      track(f);
-      added = true;
+      c = newContainer(p, file, id, start, known);
+      added |= c != null;
     }
-    for (Map.Entry<Path, TrackedFile> e : byPath.entrySet()) {
-      if (!found.contains(e.getKey()) && byPath.remove(e.getKey(), e.getValue())) {
-        markRotated(e.getValue()); // deleted (or excluded now): drain, then let go
+    for (ContainerLog c : containers) {
+      if (!c.gone && !found.files().contains(c.link)) {
+        chains.gone(c); // deleted (or excluded now): drain, then let go
       }
     }
-    Set<Path> links = new HashSet<>(found);
-    for (TrackedFile f : files) {
-      links.add(f.path);
-    }
-    history.retain(links, clock.nanoTime());
     if (added) {
       signal();
     }
   }
 
-  void track(TrackedFile f) {
-    if (!history.observed(f.path)) {
-      history.observe(
-          f.path,
-          RotatedFiles.rotatedSiblings(f.path, false),
-          RotatedFiles.rotatedSiblings(f.path, true));
+  private static String describe(String reason) {
+    switch (reason) {
+      case "directory":
+        return "it is a directory";
+      case "fifo":
+        return "it is a FIFO, not a regular file";
+      case "dangling_link":
+        return "it is a symbolic link to nothing";
+      default:
+        return "it is not a regular file";
     }
-    if (!f.rotated) {
-      byPath.put(f.path, f);
-    }
-    bySource.put(f.source, f);
-    files.add(f);
-    enrichment.register(f);
   }
 
-  void markRotated(TrackedFile f) {
-    if (!f.rotated) {
-      f.rotatedAtNanos = clock.nanoTime();
-      f.rotated = true;
+  private ContainerLog newContainer(
+      Path link, Path file, FileIdentity id, Chains.Start start, List<ContainerLog.Done> done) {
+    ContainerLog c = chains.discover(link, file, id, start, saved.get(link.toString()), done);
+    if (c == null) {
+      return null;
     }
+    skips.clear(link);
+    byLink.put(link, c);
+    containers.add(c);
+    enrichment.register(c);
+    return c;
+  }
+
+  /**
+   * Checkpoints of paths no scan found (the container's link was removed while logchute was down):
+   * if the real file they were read from is still there, it is drained.
+   */
+  private void restoreGone(Map<Path, List<ContainerLog.Done>> done) {
+    for (String link : new ArrayList<>(saved.keySet())) {
+      List<FileCheckpoint> entries = saved.get(link);
+      if (entries == null || entries.isEmpty() || byLink.containsKey(Path.of(link))) {
+        continue;
+      }
+      String file = entries.get(0).file();
+      if (file == null) {
+        continue;
+      }
+      ContainerLog c =
+          chains.restoreGone(Path.of(link), Path.of(file), entries, done.get(Path.of(link)));
+      if (c != null) {
+        byLink.put(c.link, c);
+        containers.add(c);
+        enrichment.register(c);
+      }
+    }
+  }
+
+  /** Checkpoints that matched no file: what they had not delivered is lost. */
+  private void reportUnmatched() {
+    for (Map.Entry<String, List<FileCheckpoint>> e : saved.entrySet()) {
+      for (FileCheckpoint cp : e.getValue()) {
+        metrics.unresumed.increment();
+        FileIdentity id = new FileIdentity(cp.device(), cp.inode());
+        metrics.lost(
+            LogSource.of(Path.of(e.getKey()), id),
+            id,
+            cp.offset(),
+            cp.size() - cp.offset(),
+            "saved at this offset but not found again at start (rotated, compressed and deleted,"
+                + " or deleted, while logchute was down)");
+      }
+    }
+    saved.clear();
   }
 
   private boolean tooOld(Path p) {
@@ -312,23 +424,40 @@ public final class FileTailer implements Tailer {
       return false;
     }
     try {
-      long age = clock.epochNanos() / 1_000_000 - Files.getLastModifiedTime(p).toMillis();
+      long age =
+          clock.epochNanos() / 1_000_000 - java.nio.file.Files.getLastModifiedTime(p).toMillis();
       return age > config.ignoreOlder().toMillis();
     } catch (IOException e) {
       return true;
     }
   }
 
-  private void pruneReleased() {
-    for (TrackedFile f : files) {
-      if (f.released && f.fullyAcknowledged()) {
-        history.finished(f);
-        enrichment.release(f);
-        files.remove(f);
-        bySource.remove(f.source, f);
-        f.closeChannel();
+  /** Lets go of files read, acknowledged and finished; of containers drained. */
+  private void prune() {
+    for (ContainerLog c : containers) {
+      List<TrackedFile> chain = c.files();
+      for (TrackedFile f : chain) {
+        if (Checkpoints.finished(f, chain, Map.of())) {
+          if (f.rotated) {
+            c.addDone(f.fingerprint(), f.assembler.position());
+          }
+          c.remove(f);
+          f.closeChannel();
+        }
+      }
+      if (c.drained()) {
+        containers.remove(c);
+        byLink.remove(c.link, c);
+        enrichment.release(c);
+        retired.put(c.link, new Retired(List.copyOf(c.done), clock.nanoTime()));
       }
     }
+    long now = clock.nanoTime();
+    retired.values().removeIf(r -> now - r.sinceNanos > RETIRED_NANOS);
+  }
+
+  void markRotated(TrackedFile f) {
+    chains.markRotated(f);
   }
 
   void signal() {
@@ -337,6 +466,52 @@ public final class FileTailer implements Tailer {
       wake.signalAll();
     } finally {
       lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- reader thread support
+
+  boolean isReading() {
+    lock.lock();
+    try {
+      return reading;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Reader thread: waits for work or until {@code deadlineNanos} on the clock. */
+  void awaitWork(long deadlineNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      if (reading) {
+        clock.awaitUntil(lock, wake, deadlineNanos);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Reader thread: hands records to the emitter; blocks under backpressure. */
+  void emit(List<LogRecord> records) throws InterruptedException {
+    lock.lock();
+    try {
+      if (!reading) {
+        throw new InterruptedException("stopped");
+      }
+      inEmit = true;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      emitter.emit(records);
+    } finally {
+      lock.lock();
+      try {
+        inEmit = false;
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -356,11 +531,17 @@ public final class FileTailer implements Tailer {
       return;
     }
     for (LogRecord r : records) {
-      TrackedFile f = bySource.get(r.source());
-      if (f != null) {
-        TrackedFile.Mark done = f.acknowledge(r);
-        if (done != null) {
-          marksByFirst.remove(done.records[0], done);
+      ContainerLog c = byLink.get(r.source().path());
+      if (c == null) {
+        continue;
+      }
+      for (TrackedFile f : c.files()) {
+        if (f.source.equals(r.source()) && f.holds(r)) {
+          TrackedFile.Mark done = f.acknowledge(r);
+          if (done != null) {
+            marksByFirst.remove(done.records[0], done);
+          }
+          break;
         }
       }
     }
@@ -373,6 +554,19 @@ public final class FileTailer implements Tailer {
     Thread r = reader;
     Thread w = watcher;
     return r != null && w != null && r.isAlive() && w.isAlive();
+  }
+
+  /**
+   * False while checkpoints cannot be saved (the data directory became read-only or full): the
+   * engine goes on, but a restart would read again from older positions. For a readiness check.
+   */
+  public boolean checkpointsHealthy() {
+    return checkpoints.healthy() && !finalSaveFailed;
+  }
+
+  /** Why the last checkpoint save failed, or null if it worked. */
+  public String checkpointError() {
+    return checkpoints.lastError();
   }
 
   @Override
@@ -398,6 +592,10 @@ public final class FileTailer implements Tailer {
     }
   }
 
+  /**
+   * Stops the threads, saves the final checkpoint and closes every file. If that save fails it is
+   * logged and {@link #checkpointsHealthy()} answers false afterwards.
+   */
   @Override
   public void close() {
     stopReading();
@@ -417,20 +615,14 @@ public final class FileTailer implements Tailer {
         Thread.currentThread().interrupt();
       }
     }
-    if (emitter != null) {
-      checkpoints.save();
+    if (emitter != null && !checkpoints.save(clock.epochNanos() / 1_000_000)) {
+      finalSaveFailed = true;
     }
-    for (TrackedFile f : files) {
-      f.closeChannel();
+    for (ContainerLog c : containers) {
+      for (TrackedFile f : c.files()) {
+        f.closeChannel();
+      }
     }
     enrichment.close();
-  }
-
-  static void closeQuietly(FileChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // nothing to do
-    }
   }
 }

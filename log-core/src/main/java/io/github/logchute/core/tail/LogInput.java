@@ -4,9 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 import java.util.zip.GZIPInputStream;
 
@@ -21,6 +24,9 @@ interface LogInput extends Closeable {
 
   /** CRC-32C of {@code len} bytes at {@code pos}, or -1 if unavailable. */
   long crc(long pos, int len) throws IOException;
+
+  /** The file's first bytes (at most {@link Fingerprint#HEAD_BYTES}), as they are now. */
+  byte[] head() throws IOException;
 
   /** False for a compressed rotated file, which will never grow. */
   boolean growable();
@@ -40,7 +46,12 @@ interface LogInput extends Closeable {
 
       @Override
       public long crc(long pos, int len) throws IOException {
-        return Fingerprints.crc(channel, pos, len);
+        return Fingerprint.crc(channel, pos, len);
+      }
+
+      @Override
+      public byte[] head() throws IOException {
+        return Fingerprint.head(channel);
       }
 
       @Override
@@ -56,30 +67,31 @@ interface LogInput extends Closeable {
   }
 
   /**
-   * A gzipped rotated file, positioned at {@code offset} if its first {@code fpLen} decompressed
-   * bytes hash to {@code fp} and the {@code tailLen} bytes before {@code offset} hash to {@code
-   * tail}; null (and closed) otherwise.
+   * A gzipped rotated file, positioned at {@code offset} if its first decompressed bytes match
+   * {@code fp} ({@link Fingerprint#NONE}: not checked) and the {@code tailLen} bytes before {@code
+   * offset} hash to {@code tail}; null (and closed) otherwise, also when it is shorter than {@code
+   * offset}.
    */
-  static LogInput gzipAt(Path gz, long offset, int fpLen, long fp, int tailLen, long tail)
+  static GzipInput gzipAt(Path gz, long offset, Fingerprint fp, int tailLen, long tail)
       throws IOException {
-    InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16);
+    InputStream in = open(gz);
     try {
       byte[] buf = new byte[1 << 16];
+      byte[] head = new byte[Fingerprint.HEAD_BYTES];
+      int headLen = 0;
       long pos = 0;
-      CRC32C head = new CRC32C();
       CRC32C before = new CRC32C();
       long tailStart = offset - tailLen;
-      while (pos < Math.max(offset, fpLen)) {
-        int want = (int) Math.min(buf.length, Math.max(offset, fpLen) - pos);
-        int n = in.read(buf, 0, want);
+      long want = Math.max(offset, Fingerprint.HEAD_BYTES);
+      while (pos < want) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, want - pos));
         if (n < 0) {
-          in.close();
-          return null; // shorter than the saved offset: not our file
+          break;
         }
         for (int i = 0; i < n; i++) {
           long at = pos + i;
-          if (at < fpLen) {
-            head.update(buf[i]);
+          if (at < Fingerprint.HEAD_BYTES) {
+            head[headLen++] = buf[i];
           }
           if (at >= tailStart && at < offset) {
             before.update(buf[i]);
@@ -87,31 +99,69 @@ interface LogInput extends Closeable {
         }
         pos += n;
       }
-      if ((fpLen > 0 && head.getValue() != fp) || (tailLen > 0 && before.getValue() != tail)) {
+      byte[] h = Arrays.copyOf(head, headLen);
+      if (pos < offset
+          || (fp.length() > 0 && !fp.isPrefixOf(h))
+          || (tailLen > 0 && before.getValue() != tail)) {
         in.close();
         return null;
       }
       if (pos != offset) {
-        // the fingerprint reached past the offset, and a stream does not rewind: start over
+        // the head reached past the offset, and a stream does not rewind: start over
         in.close();
-        in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16);
+        in = open(gz);
         in.skipNBytes(offset);
       }
-      return new GzipInput(in, offset);
+      return new GzipInput(in, offset, h);
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
     }
   }
 
+  private static InputStream open(Path gz) throws IOException {
+    return new GZIPInputStream(Files.newInputStream(gz), 1 << 16);
+  }
+
+  /** The first decompressed bytes of a gzip file (at most {@link Fingerprint#HEAD_BYTES}). */
+  static byte[] gzipHead(Path gz) throws IOException {
+    try (InputStream in = open(gz)) {
+      return in.readNBytes(Fingerprint.HEAD_BYTES);
+    }
+  }
+
+  /**
+   * The uncompressed size a gzip file declares in its trailer (ISIZE, modulo 2^32), or -1 if it
+   * cannot be read.
+   */
+  static long gzipDeclaredSize(Path gz) {
+    try (FileChannel ch = FileChannel.open(gz, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 18) {
+        return -1;
+      }
+      ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      while (b.hasRemaining()) {
+        if (ch.read(b, size - 4 + b.position()) < 0) {
+          return -1;
+        }
+      }
+      return Integer.toUnsignedLong(b.getInt(0));
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** Sequential reads of a gzip stream. */
   final class GzipInput implements LogInput {
     private final InputStream in;
+    private final byte[] head;
     private long pos;
 
-    GzipInput(InputStream in, long pos) {
+    GzipInput(InputStream in, long pos, byte[] head) {
       this.in = in;
       this.pos = pos;
+      this.head = head;
     }
 
     @Override
@@ -136,6 +186,11 @@ interface LogInput extends Closeable {
     @Override
     public long crc(long p, int len) {
       return -1;
+    }
+
+    @Override
+    public byte[] head() {
+      return head;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
 import java.io.IOException;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,51 +13,66 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bound on open files ({@link TailerConfig#maxOpenFiles()}): the reader parks idle files, the
- * watcher reopens them by identity and content when they grow, follows them through rotation, or
- * lets them go (counting what was lost). Part of {@link FileTailer}, whose state it shares.
+ * The bound on open files ({@link TailerConfig#maxOpenFiles()}): the reader parks idle live files,
+ * the watcher reopens them by identity and content when they grow, follows them through rotation
+ * (to their rotated name, or into their {@code .gz}), or counts them lost when they are gone.
  */
 final class OpenFileBound {
 
-  private static final Logger LOG = System.getLogger(FileTailer.class.getName());
   private static final RateLimitedLogger RATE_LIMITED =
       RateLimitedLogger.every10Seconds(FileTailer.class.getName());
 
-  private final FileTailer t;
+  /** What the bound needs of the tailer. */
+  interface Host {
+    List<ContainerLog> containers();
 
-  OpenFileBound(FileTailer tailer) {
-    this.t = tailer;
+    /** The checkpoint of {@code f} now, or null if it cannot be computed this round. */
+    FileCheckpoint entryFor(TrackedFile f, long nowMillis);
+
+    void markRotated(TrackedFile f);
+  }
+
+  private final TailerConfig config;
+  private final TailMetrics metrics;
+  private final Host host;
+
+  OpenFileBound(TailerConfig config, TailMetrics metrics, Host host) {
+    this.config = config;
+    this.metrics = metrics;
+    this.host = host;
   }
 
   int openFiles() {
     int n = 0;
-    for (TrackedFile f : t.files) {
-      if (!f.parked && !f.released) {
-        n++;
+    for (ContainerLog c : host.containers()) {
+      for (TrackedFile f : c.files()) {
+        if (!f.parked && !f.released) {
+          n++;
+        }
       }
     }
     return n;
   }
 
   /**
-   * Reader thread: while more than maxOpenFiles files are open, closes the ones idle at their end
-   * for the longest — only live files with nothing pending and everything acknowledged, so their
-   * checkpoint is fixed while they are closed. Rotated files are never parked: they must drain.
+   * Reader thread: while more than maxOpenFiles files are open, closes the live ones idle at their
+   * end for the longest, with nothing pending and everything acknowledged, so their checkpoint is
+   * fixed while they are closed. Rotated files are never parked: they must drain.
    */
-  void parkIdle() {
-    if (t.files.size() <= t.config.maxOpenFiles()) {
+  void parkIdle(long nowMillis) {
+    if (host.containers().size() <= config.maxOpenFiles()) {
       return; // the common case, checked on every round of the reader without counting
     }
     int open = openFiles();
-    if (open <= t.config.maxOpenFiles()) {
+    if (open <= config.maxOpenFiles()) {
       return;
     }
     List<TrackedFile> idle = new ArrayList<>();
-    for (TrackedFile f : t.files) {
-      if (!f.parked
-          && !f.released
-          && !f.rotated
-          && f.frozen == null
+    for (ContainerLog c : host.containers()) {
+      TrackedFile f = c.live();
+      if (f != null
+          && c.current() == f
+          && !f.parked
           && f.input.growable()
           && f.eofSinceNanos >= 0
           && !f.assembler.hasPending()
@@ -69,12 +83,11 @@ final class OpenFileBound {
       }
     }
     idle.sort((a, b) -> Long.compare(a.eofSinceNanos, b.eofSinceNanos));
-    long now = t.clock.epochNanos() / 1_000_000;
     for (TrackedFile f : idle) {
-      if (open <= t.config.maxOpenFiles()) {
+      if (open <= config.maxOpenFiles()) {
         break;
       }
-      FileCheckpoint cp = t.checkpoints.entryFor(f, now);
+      FileCheckpoint cp = host.entryFor(f, nowMillis);
       if (cp == null) {
         continue;
       }
@@ -82,95 +95,106 @@ final class OpenFileBound {
       f.parkedCheckpoint = cp;
       f.parked = true;
       f.closeChannel();
-      t.metrics.parked.increment();
+      metrics.parked.increment();
       open--;
     }
   }
 
   /**
    * Watcher thread, after each scan: a parked file that grew (or shrank) is reopened at its path;
-   * one the scan found rotated is reopened where the kubelet moved it (or resumed from its {@code
-   * .gz}) so that it drains; one that is gone for good is released, and counted as lost if it had
-   * grown since it was last read.
+   * one that rotated is reopened where the kubelet moved it, or resumed from its {@code .gz}; one
+   * that is gone is let go, counted lost if it had grown since it was last read.
+   *
+   * @return true if a file was reopened (the reader should look)
    */
-  void resolveParked() {
+  boolean resolveParked() {
     boolean reopened = false;
-    for (TrackedFile f : t.files) {
-      if (!f.parked) {
-        continue;
-      }
-      long position = f.assembler.position(); // the reader does not touch a parked file
-      if (!f.rotated) {
-        try {
-          if (!FileIdentity.of(f.path).equals(f.identity)) {
-            continue; // replaced: the scan marks it rotated
-          }
-          long size = Files.size(f.path);
-          f.lastSeenSize = Math.max(f.lastSeenSize, size);
-          if (size != position) {
-            Reopen r = reopen(f, f.path);
-            reopened |= r == Reopen.DONE;
-            if (r == Reopen.NOT_THIS_FILE) {
-              // A new file at the path got our inode (the kubelet rotated, compressed and deleted
-              // ours while it was closed): a rotation the scan could not see. The next scan opens
-              // the new file; ours is looked for below, its successors beside it.
-              t.byPath.remove(f.path, f);
-              t.metrics.rotations.increment();
-              t.markRotated(f);
-              t.rotated.recoverSkippedRotations(f.path, f);
-              reopened = true;
-            }
-          }
-        } catch (IOException e) {
-          // gone: the scan marks it rotated
-        }
-        if (!f.rotated) {
-          continue;
+    for (ContainerLog c : host.containers()) {
+      for (TrackedFile f : c.files()) {
+        if (f.parked) {
+          reopened |= resolve(c, f);
         }
       }
-      boolean found = false;
-      for (Path sibling : RotatedFiles.rotatedSiblings(f.path, false)) {
-        try {
-          if (FileIdentity.of(sibling).equals(f.identity)) {
-            found = reopen(f, sibling) == Reopen.DONE;
-            break;
-          }
-        } catch (IOException e) {
-          // gone meanwhile
-        }
-      }
-      reopened |= found;
-      if (found) {
-        continue;
-      }
-      FileCheckpoint cp = f.parkedCheckpoint;
-      if (cp != null && t.rotated.resumeCompressed(f.path, cp)) {
-        f.parked = false;
-        f.released = true; // the resumed .gz stands in for it
-        reopened = true;
-        continue;
-      }
-      releaseParked(f, position);
     }
-    if (reopened) {
-      t.signal();
-    }
+    return reopened;
   }
 
-  /** Lets a parked file go for good, counting what it had beyond what was read as lost. */
-  void releaseParked(TrackedFile f, long position) {
+  private boolean resolve(ContainerLog c, TrackedFile f) {
+    long position = f.assembler.position(); // the reader does not touch a parked file
+    if (!f.rotated) {
+      try {
+        if (!FileIdentity.of(c.link).equals(f.identity)) {
+          return false; // replaced: the scan marks it rotated
+        }
+        long size = Files.size(c.link);
+        f.lastSeenSize = Math.max(f.lastSeenSize, size);
+        if (size == position) {
+          return false;
+        }
+        Reopen r = reopen(f, c.link);
+        if (r != Reopen.NOT_THIS_FILE) {
+          return r == Reopen.DONE;
+        }
+        // A new file at the path got our inode (the kubelet rotated, compressed and deleted ours
+        // while it was closed): a rotation the scan could not see. The next scan opens the new
+        // file as the live one; ours is looked for below.
+        metrics.rotations.increment();
+        host.markRotated(f);
+      } catch (IOException e) {
+        return false; // gone: the scan marks it rotated
+      }
+    }
+    List<Siblings.Sibling> siblings;
+    try {
+      siblings = c.siblings.scan(c.file);
+    } catch (IOException e) {
+      return false; // try again next scan
+    }
+    for (Siblings.Sibling s : siblings) {
+      if (!s.gz() && s.identity().equals(f.identity) && reopen(f, s.path()) == Reopen.DONE) {
+        f.rotationKey = s.key();
+        return true;
+      }
+    }
+    FileCheckpoint cp = f.parkedCheckpoint;
+    for (Siblings.Sibling s : siblings) {
+      if (s.gz() && s.head() != null && Fingerprint.samePrefix(f.head, s.head()) && cp != null) {
+        try {
+          LogInput.GzipInput in =
+              LogInput.gzipAt(
+                  s.path(),
+                  cp.offset(),
+                  new Fingerprint(cp.fingerprintLength(), cp.fingerprint()),
+                  cp.tailLength(),
+                  cp.tailHash());
+          if (in != null) {
+            f.input = in;
+            f.identity = s.identity();
+            f.rotationKey = s.key();
+            f.eofSinceNanos = -1;
+            f.parkedCheckpoint = null;
+            f.parked = false;
+            metrics.reopened.increment();
+            return true;
+          }
+        } catch (IOException e) {
+          // unreadable: counted below if nothing else is found
+        }
+      }
+    }
     long lost = Math.max(0, f.lastSeenSize - position);
     if (lost > 0) {
-      t.metrics.lost(f.source, lost);
-      LOG.log(
-          Level.WARNING,
-          "{0}: closed while idle and gone before its last {1} bytes were read; they are lost",
-          f.path,
-          lost);
+      metrics.lost(
+          f.source,
+          f.identity,
+          position,
+          lost,
+          "closed while idle (maxOpenFiles) and rotated away before it was read to its end");
     }
     f.parked = false;
     f.released = true;
-    t.metrics.filesReleased.increment();
+    metrics.filesReleased.increment();
+    return false;
   }
 
   private enum Reopen {
@@ -184,7 +208,7 @@ final class OpenFileBound {
    * the hashes of its first bytes and of the bytes before the read position (an inode is reused
    * quickly once the kubelet deletes a compressed rotation).
    */
-  Reopen reopen(TrackedFile f, Path at) {
+  private Reopen reopen(TrackedFile f, Path at) {
     FileChannel ch;
     try {
       ch = FileChannel.open(at, StandardOpenOption.READ);
@@ -194,25 +218,25 @@ final class OpenFileBound {
     }
     try {
       if (!FileIdentity.of(at).equals(f.identity)) {
-        FileTailer.closeQuietly(ch);
+        FileOpener.closeQuietly(ch);
         return Reopen.FAILED;
       }
       FileCheckpoint cp = f.parkedCheckpoint;
       long size = ch.size();
       boolean truncatedInPlace = !f.rotated && cp != null && size < cp.offset();
       if (cp != null && !truncatedInPlace && !FileOpener.matches(cp, ch, size)) {
-        FileTailer.closeQuietly(ch);
+        FileOpener.closeQuietly(ch);
         return Reopen.NOT_THIS_FILE;
       }
     } catch (IOException e) {
-      FileTailer.closeQuietly(ch);
+      FileOpener.closeQuietly(ch);
       return Reopen.FAILED;
     }
     f.input = LogInput.of(ch);
     f.eofSinceNanos = -1;
     f.parked = false;
     f.parkedCheckpoint = null;
-    t.metrics.reopened.increment();
+    metrics.reopened.increment();
     return Reopen.DONE;
   }
 }

@@ -1,22 +1,25 @@
 package io.github.logchute.core.tail;
 
+import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.SourceMetadata;
-import io.github.logchute.core.parse.RecordAssembler;
 import io.github.logchute.core.process.MultilineGrouper;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The tailer's reader thread: goes round the tracked files reading one chunk of each per turn
- * (fairness), decodes, groups and processes, and hands the records to the emitter, registering them
- * for acknowledgement first. Part of {@link FileTailer}, whose state it shares.
+ * The tailer's reader thread: goes round the containers reading one chunk of each one's current
+ * file per turn (fairness), decodes, groups and processes, and hands the records to the emitter,
+ * registering them for acknowledgement first. A rotated file is read to its end before the next one
+ * of its container, and a partial line it ends with is handed over to that next file. A file whose
+ * reading fails unexpectedly is quarantined; the thread goes on with every other file.
  */
 final class ReadLoop implements Runnable {
 
@@ -25,38 +28,44 @@ final class ReadLoop implements Runnable {
       RateLimitedLogger.every10Seconds(FileTailer.class.getName());
 
   private final FileTailer t;
+  private final long mergeTimeout;
+  private final long rotateWait;
+  private final List<LogRecord> staged = new ArrayList<>();
 
   ReadLoop(FileTailer tailer) {
     this.t = tailer;
+    this.mergeTimeout = t.config.mergeTimeout().toNanos();
+    this.rotateWait = t.config.rotateWait().toNanos();
   }
 
   @Override
   public void run() {
     ByteBuffer buf = ByteBuffer.allocate(t.config.readBufferBytes());
     List<LogRecord> out = new ArrayList<>();
-    long mergeTimeout = t.config.mergeTimeout().toNanos();
-    long rotateWait = t.config.rotateWait().toNanos();
     try {
-      while (isReading()) {
+      while (t.isReading()) {
         boolean progressed = false;
-        for (TrackedFile f : t.files) {
-          if (!isReading()) {
+        for (ContainerLog c : t.containers) {
+          if (!t.isReading()) {
             return;
           }
-          if (!f.released && !f.parked) {
-            progressed |= readOnce(f, buf, out, mergeTimeout, rotateWait);
+          TrackedFile f = c.current();
+          if (f == null || f.parked) {
+            continue;
+          }
+          try {
+            progressed |= readOnce(c, f, buf, out);
+          } catch (RuntimeException | StackOverflowError e) {
+            quarantine(f, e);
           }
         }
-        t.bound.parkIdle();
+        try {
+          t.bound.parkIdle(t.clock.epochNanos() / 1_000_000);
+        } catch (RuntimeException e) {
+          RATE_LIMITED.log(Level.ERROR, "closing idle files failed: {0}", e.toString());
+        }
         if (!progressed) {
-          t.lock.lock();
-          try {
-            if (t.reading) {
-              t.wake.awaitNanos(t.config.pollInterval().toNanos());
-            }
-          } finally {
-            t.lock.unlock();
-          }
+          t.awaitWork(t.clock.nanoTime() + t.config.pollInterval().toNanos());
         }
       }
     } catch (InterruptedException e) {
@@ -64,93 +73,210 @@ final class ReadLoop implements Runnable {
     }
   }
 
-  private boolean readOnce(
-      TrackedFile f, ByteBuffer buf, List<LogRecord> out, long mergeTimeout, long rotateWait)
+  private void quarantine(TrackedFile f, Throwable e) {
+    f.quarantined = true;
+    t.metrics.quarantined.increment();
+    LOG.log(
+        Level.ERROR,
+        f.source.path()
+            + " ("
+            + f.identity
+            + "): reading failed unexpectedly at offset "
+            + f.assembler.position()
+            + "; the file is left alone (its checkpoint is kept, a restart tries it again), every"
+            + " other file goes on",
+        e);
+  }
+
+  private boolean readOnce(ContainerLog c, TrackedFile f, ByteBuffer buf, List<LogRecord> out)
       throws InterruptedException {
     long now = t.clock.nanoTime();
     out.clear();
-    SourceMetadata m = f.metadata;
+    SourceMetadata m = c.metadata;
     if (m == null) {
-      return false; // waiting for its metadata (bounded by metadataWait)
+      t.enrichment.expire(c, now); // waiting for its metadata, at most metadataWait
+      return false;
     }
     if (m != f.appliedMetadata) {
       f.assembler.metadata(m);
       f.appliedMetadata = m;
     }
     try {
-      buf.clear();
-      int n = f.input.read(buf, f.assembler.position());
-      if (n > 0) {
-        t.metrics.bytesRead.add(n);
-        f.assembler.feed(buf.array(), 0, n, out);
-        f.eofSinceNanos = -1;
-        updateFingerprint(f);
-      } else {
-        long size = f.input.size();
-        if (size < f.assembler.position()) {
-          truncated(f, size);
+      if (read(f, buf, out)) {
+        emit(f, out, false);
+        return true;
+      }
+      LogInput in = f.input;
+      if (in.growable()) {
+        long size = in.size();
+        if (size < f.assembler.position() || (f.copySeen && headChanged(f))) {
+          truncated(c, f, size, out);
           return true;
         }
-        if (f.eofSinceNanos < 0) {
-          f.eofSinceNanos = now;
+      }
+      if (f.eofSinceNanos < 0) {
+        f.eofSinceNanos = now;
+      }
+      f.assembler.flushStaleMerges(now, mergeTimeout, out);
+      if (f.rotated) {
+        TrackedFile next = c.successor(f);
+        if (next != null && hasData(next)) {
+          // everything written here before the next file got its first byte is visible now
+          if (read(f, buf, out)) {
+            emit(f, out, false);
+            return true;
+          }
+          finish(f, next, out);
+          return true;
         }
-        f.assembler.flushStaleMerges(now, mergeTimeout, out);
-        if (f.rotated && now - Math.max(f.eofSinceNanos, f.rotatedAtNanos) >= rotateWait) {
-          f.assembler.finish(out);
-          emit(f, out, true);
-          f.released = true;
-          t.metrics.filesReleased.increment();
+        if (now - Math.max(f.eofSinceNanos, f.rotatedAtNanos) >= rotateWait) {
+          finish(f, next, out);
           return true;
         }
       }
       emit(f, out, false);
-      return n > 0;
-    } catch (ClosedChannelException e) {
-      f.released = true;
       return false;
+    } catch (ClosedChannelException e) {
+      return false; // closed under us: the tailer is closing
     } catch (IOException e) {
       t.metrics.readErrors.increment();
-      RATE_LIMITED.log(Level.WARNING, "{0}: read failed: {1}", f.path, e.toString());
+      RATE_LIMITED.log(Level.WARNING, "{0}: read failed: {1}", f.source.path(), e.toString());
       return false;
     }
   }
 
-  private void truncated(TrackedFile f, long size) throws InterruptedException {
-    t.metrics.truncations.increment();
-    long lostFrom = f.assembler.position();
-    LOG.log(
-        Level.WARNING,
-        "{0}: file is now {1} bytes, shorter than the read position {2}: truncated (copytruncate?);"
-            + " t.reading it again from the beginning",
-        f.path,
-        size,
-        lostFrom);
-    List<LogRecord> out = new ArrayList<>();
-    f.assembler.finish(out);
-    emit(f, out, true);
-    f.assembler =
-        new RecordAssembler(
-            f.source, t.config.format(), 0, t.config.decodeOptions(), t.decodeMetrics, t.clock);
-    if (f.appliedMetadata != null) {
-      f.assembler.metadata(f.appliedMetadata);
+  /** Reads and decodes one chunk; true if there was one. */
+  private boolean read(TrackedFile f, ByteBuffer buf, List<LogRecord> out) throws IOException {
+    buf.clear();
+    int n = f.input.read(buf, f.assembler.position());
+    if (n <= 0) {
+      return false;
     }
-    f.fingerprint = TrackedFile.Fingerprint.NONE;
-    f.safeOffset = 0;
+    t.metrics.bytesRead.add(n);
+    f.assembler.feed(buf.array(), 0, n, out);
     f.eofSinceNanos = -1;
+    if (f.head.length < Fingerprint.HEAD_BYTES && f.input.growable()) {
+      f.head = f.input.head();
+    }
+    return true;
   }
 
-  private void updateFingerprint(TrackedFile f) throws IOException {
-    TrackedFile.Fingerprint fp = f.fingerprint;
-    if (fp.length() >= Fingerprints.HEAD_BYTES || !f.input.growable()) {
-      return;
+  private static boolean hasData(TrackedFile f) {
+    if (f.parked) {
+      return f.lastSeenSize > 0;
     }
-    int len = (int) Math.min(Fingerprints.HEAD_BYTES, f.assembler.position());
-    if (len > fp.length()) {
-      long crc = f.input.crc(0, len);
-      if (crc >= 0) {
-        f.fingerprint = new TrackedFile.Fingerprint(len, crc);
+    try {
+      return !f.input.growable() || f.input.size() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@code f} has ended for good: a partial line it ends with goes on in {@code next} (when that
+   * was not read yet), else everything it holds is emitted; then it is let go.
+   */
+  private void finish(TrackedFile f, TrackedFile next, List<LogRecord> out)
+      throws InterruptedException {
+    if (next != null && !next.parked && !next.started()) {
+      if (f.assembler.handOver(next.assembler, out) > 0) {
+        f.carriedTo = next;
+      }
+    } else {
+      f.assembler.finish(out);
+    }
+    emit(f, out, true);
+    f.released = true;
+    t.metrics.filesReleased.increment();
+  }
+
+  private static boolean headChanged(TrackedFile f) throws IOException {
+    byte[] now = f.input.head();
+    return f.head.length > 0 && now.length > 0 && !Fingerprint.samePrefix(now, f.head);
+  }
+
+  /**
+   * The live file is shorter than what was read, or begins differently: truncated in place. If a
+   * copy of it lies beside it with more than was read (copytruncate), the rest is read from the
+   * copy; the truncated file is then read from its beginning as a new file.
+   */
+  private void truncated(ContainerLog c, TrackedFile f, long size, List<LogRecord> out)
+      throws IOException, InterruptedException {
+    t.metrics.truncations.increment();
+    long position = f.assembler.position();
+    f.copySeen = false;
+    FileIdentity id = f.identity;
+    FileChannel live = t.opener.open(c.link);
+    if (live == null) {
+      return; // gone: the watcher sees it
+    }
+    TrackedFile fresh;
+    try {
+      if (!FileIdentity.of(c.link).equals(id)) {
+        FileOpener.closeQuietly(live);
+        return; // rotated meanwhile: the watcher sees it
+      }
+      fresh = t.opener.plain(c, id, live, 0);
+    } catch (IOException e) {
+      FileOpener.closeQuietly(live);
+      throw e;
+    }
+    Siblings.Sibling copy = copyOf(c, f, position);
+    LogInput old = f.input;
+    if (copy != null) {
+      FileChannel ch = t.opener.open(copy.path());
+      if (ch != null) {
+        f.input = LogInput.of(ch);
+        f.identity = copy.identity();
+        f.rotationKey = copy.key();
+        c.append(fresh);
+        t.markRotated(f);
+        FileOpener.closeQuietly(old);
+        LOG.log(
+            Level.INFO,
+            "{0}: truncated in place after a copy to {1} (copytruncate): the rest is read from the"
+                + " copy (from offset {2}), then the file again from its beginning",
+            c.link,
+            copy.path().getFileName(),
+            Long.toString(position));
+        return;
       }
     }
+    LOG.log(
+        Level.WARNING,
+        "{0}: truncated in place (now {1} bytes, {2} were read) and no copy of it found beside it:"
+            + " reading it again from its beginning; lines written after the last read and before"
+            + " the truncation cannot be recovered",
+        c.link,
+        Long.toString(size),
+        Long.toString(position));
+    c.append(fresh);
+    t.markRotated(f);
+    f.assembler.finish(out);
+    emit(f, out, true);
+    f.released = true;
+    FileOpener.closeQuietly(old);
+  }
+
+  /** A copy of {@code f} beside it holding more than {@code position} bytes, newest first. */
+  private static Siblings.Sibling copyOf(ContainerLog c, TrackedFile f, long position) {
+    List<Siblings.Sibling> siblings;
+    try {
+      siblings = new Siblings().scan(c.file);
+    } catch (IOException e) {
+      return null;
+    }
+    for (int i = siblings.size() - 1; i >= 0; i--) {
+      Siblings.Sibling s = siblings.get(i);
+      if (!s.gz()
+          && s.head() != null
+          && !s.identity().equals(f.identity)
+          && s.size() > position
+          && Fingerprint.samePrefix(s.head(), f.head)) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /**
@@ -158,7 +284,7 @@ final class ReadLoop implements Runnable {
    * over the records; blocks under backpressure.
    *
    * @param decoded the assembler's records (cleared)
-   * @param endOfFile the file ends here (released or truncated): emit every event held
+   * @param endOfFile the file ends here: emit every event held
    */
   private void emit(TrackedFile f, List<LogRecord> decoded, boolean endOfFile)
       throws InterruptedException {
@@ -167,7 +293,7 @@ final class ReadLoop implements Runnable {
       if (f.grouper == null) {
         f.grouper = new MultilineGrouper(t.processing, t.processMetrics, t.clock);
       }
-      out = t.staged;
+      out = staged;
       out.clear();
       for (int i = 0; i < decoded.size(); i++) {
         f.grouper.feed(decoded.get(i), out);
@@ -194,34 +320,10 @@ final class ReadLoop implements Runnable {
     TrackedFile.Mark mark = f.register(records);
     t.marksByFirst.put(records[0], mark);
     f.safeOffset = safe;
-    t.lock.lock();
     try {
-      if (!t.reading) {
-        throw new InterruptedException("stopped");
-      }
-      t.inEmit = true;
+      t.emit(out);
     } finally {
-      t.lock.unlock();
-    }
-    try {
-      t.emitter.emit(out);
-    } finally {
-      t.lock.lock();
-      try {
-        t.inEmit = false;
-      } finally {
-        t.lock.unlock();
-      }
       out.clear();
-    }
-  }
-
-  private boolean isReading() {
-    t.lock.lock();
-    try {
-      return t.reading;
-    } finally {
-      t.lock.unlock();
     }
   }
 }

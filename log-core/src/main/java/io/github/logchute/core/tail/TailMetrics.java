@@ -1,10 +1,18 @@
 package io.github.logchute.core.tail;
 
+import io.github.logchute.core.FileIdentity;
+import io.github.logchute.core.LogSource;
 import io.github.logchute.core.metrics.Counter;
 import io.github.logchute.core.metrics.MetricsRegistry;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 
-/** The tailer's counters. */
+/** The tailer's counters, and the one place a loss is counted and logged. */
 final class TailMetrics {
+
+  private static final Logger LOG = System.getLogger(FileTailer.class.getName());
+
+  final Counter quarantined;
   final Counter filesOpened;
   final Counter filesReleased;
   final Counter rotations;
@@ -22,6 +30,11 @@ final class TailMetrics {
 
   TailMetrics(MetricsRegistry r) {
     registry = r;
+    quarantined =
+        r.counter(
+            "logchute_files_quarantined_total",
+            "Files left alone after reading them failed unexpectedly (their checkpoint is kept, a"
+                + " restart tries again).");
     parked =
         r.counter(
             "logchute_files_parked_total",
@@ -44,8 +57,8 @@ final class TailMetrics {
     unreadable =
         r.counter(
             "logchute_files_unreadable_total",
-            "Attempts to open a matching file that failed (permissions, I/O); retried at the next"
-                + " scan.");
+            "Matching files that could not be opened (permissions, I/O), counted once per path;"
+                + " retried at every scan.");
     readErrors = r.counter("logchute_read_errors_total", "Failed reads of open files.");
     bytesRead = r.counter("logchute_bytes_read_total", "Bytes read from log files.");
     resumed =
@@ -65,11 +78,43 @@ final class TailMetrics {
                 + " rotation).");
   }
 
+  /** Counts a matching path that is not a file logchute can read, by reason. */
+  void skipped(String reason) {
+    registry
+        .counter(
+            "logchute_files_skipped_total",
+            "Paths matching the globs that are not readable log files, by reason (directory, fifo,"
+                + " special, dangling_link, permission, error), counted once per path.",
+            "reason",
+            reason)
+        .increment();
+  }
+
   /**
-   * Counts a file that disappeared with bytes logchute had not read, by pod: {@code lostBytes} may
-   * be 0 when how much is unknown (the file is counted either way).
+   * A file disappeared before logchute read all of it: counted by pod ({@code lostBytes} may be 0
+   * when how much is unknown; the file is counted either way) and logged in one line of a fixed
+   * shape: {@code lost: path=<link> device=<dev> inode=<ino> offset=<first unread byte> bytes=<at
+   * least>: <why>}.
    */
-  void lost(io.github.logchute.core.LogSource source, long lostBytes) {
+  void lost(LogSource source, FileIdentity file, long offset, long lostBytes, String why) {
+    LOG.log(
+        Level.WARNING,
+        "lost: path="
+            + source.path()
+            + " device="
+            + file.device()
+            + " inode="
+            + file.inode()
+            + " offset="
+            + offset
+            + " bytes="
+            + Math.max(0, lostBytes)
+            + ": "
+            + why);
+    count(source, lostBytes);
+  }
+
+  private void count(LogSource source, long lostBytes) {
     String ns = source.container().map(c -> c.namespace()).orElse("");
     String pod = source.container().map(c -> c.pod()).orElse("");
     registry

@@ -60,16 +60,6 @@ class CriDecodingTest {
             LogStream.STDERR,
             "done"),
         Arguments.of(
-            "unknown first tag counts as full (forward compatible)",
-            TS + " stdout X something\n",
-            LogStream.STDOUT,
-            "something"),
-        Arguments.of(
-            "tag that merely starts with P is not partial",
-            TS + " stdout PX whole\n",
-            LogStream.STDOUT,
-            "whole"),
-        Arguments.of(
             "JSON content kept verbatim",
             TS + " stdout F {\"message\":\"Hello World\",\"log_level\":\"info\"}\n",
             LogStream.STDOUT,
@@ -180,6 +170,11 @@ class CriDecodingTest {
             TS + "  stdout F two spaces",
             TS + " stdout",
             TS + " stdout :P empty first tag",
+            // no P/F tag: the first word must not be taken for one (issue 11, scenario 6)
+            TS + " stdout hello world",
+            TS + " stdout X something",
+            TS + " stdout PX whole",
+            TS + " stderr Full line",
             "2016-10-20 18:39:20Z stdout F space in time",
             "2016-13-20T18:39:20Z stdout F month 13",
             "");

@@ -220,7 +220,9 @@ class RotationStressIT {
       int end = text.indexOf(' ', space + 1);
       int seq = Integer.parseInt(text.substring(space + 5, end < 0 ? text.length() : end));
       boolean[] s = seen.computeIfAbsent(pod, k -> new boolean[LINES_PER_FILE]);
-      assertThat(s[seq]).as("%s seq %d delivered twice", pod, seq).isFalse();
+      assertThat(s[seq])
+          .as(() -> pod + " seq " + seq + " delivered twice; " + duplicates(records))
+          .isFalse();
       s[seq] = true;
       Integer last = lastSeqPerFile.put(r.source(), seq);
       if (last != null) {
