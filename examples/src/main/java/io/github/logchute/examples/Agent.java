@@ -150,7 +150,11 @@ public final class Agent implements AutoCloseable {
                 port,
                 metrics,
                 () -> tailer.isAlive() && pipeline.isAlive(),
-                () -> tailer.isAlive() && pipeline.isAlive() && parts.enricher().isReady());
+                () ->
+                    tailer.isAlive()
+                        && pipeline.isAlive()
+                        && parts.enricher().isReady()
+                        && tailer.checkpointsHealthy());
       } catch (IOException e) {
         pipeline.close(Duration.ZERO);
         tailer.close();
@@ -178,28 +182,24 @@ public final class Agent implements AutoCloseable {
     return status == null ? -1 : status.port();
   }
 
-  /**
-   * Stops reading, flushes within the shutdown timeout, saves checkpoints.
-   *
-   * @return true if everything read was delivered
-   */
+  /** Stops reading, flushes within the shutdown timeout, saves checkpoints. */
   @Override
   public synchronized void close() {
-    closeAndReport();
-  }
-
-  private synchronized boolean closeAndReport() {
-    return closeAndReport(null);
+    closeAndReport(null);
   }
 
   /**
-   * As {@link #close}; with {@code direct} non-null the final message goes there rather than
-   * through the logger (in a shutdown hook, java.util.logging may already have been reset by its
-   * own hook, and the message would be lost).
+   * As {@link #close}, and says how it went; with {@code direct} non-null the final message goes
+   * there rather than through the logger (in a shutdown hook, java.util.logging may already have
+   * been reset by its own hook, and the message would be lost).
+   *
+   * @return the exit code: 0, also when not everything read was delivered within the shutdown
+   *     timeout (the rest is read again at the next start); 1 if the final checkpoints could not be
+   *     saved (the next start would read again from older positions)
    */
-  synchronized boolean closeAndReport(PrintStream direct) {
+  synchronized int closeAndReport(PrintStream direct) {
     if (closed) {
-      return true;
+      return 0;
     }
     closed = true;
     tailer.stopReading();
@@ -208,18 +208,29 @@ public final class Agent implements AutoCloseable {
     if (status != null) {
       status.close();
     }
-    String message =
-        flushed
-            ? "logchute agent stopped; everything read was delivered"
-            : "logchute agent stopped before everything read was delivered; the rest is read"
-                + " again at the next start";
+    boolean saved = tailer.checkpointsHealthy();
+    String level = saved ? "INFO" : "ERROR";
+    String message;
+    if (!saved) {
+      message =
+          "logchute agent stopped, but its checkpoints could not be saved ("
+              + tailer.checkpointError()
+              + "): the next start reads again from the last positions saved";
+    } else if (flushed) {
+      message = "logchute agent stopped; everything read was delivered";
+    } else {
+      message =
+          "logchute agent stopped before everything read was delivered; the rest is read"
+              + " again at the next start";
+    }
     if (direct != null) {
-      direct.println(java.time.Instant.now() + " INFO " + Agent.class.getName() + ": " + message);
+      direct.println(
+          java.time.Instant.now() + " " + level + " " + Agent.class.getName() + ": " + message);
       direct.flush();
     } else {
-      LOG.log(Level.INFO, message);
+      LOG.log(saved ? Level.INFO : Level.ERROR, message);
     }
-    return flushed;
+    return saved ? 0 : 1;
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -283,10 +294,10 @@ public final class Agent implements AutoCloseable {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  agent.closeAndReport(err);
                   // A stop requested by SIGTERM that flushed (or gave up at its deadline, leaving
-                  // the rest to the next start) is a normal end: exit 0, not 143.
-                  Runtime.getRuntime().halt(0);
+                  // the rest to the next start) is a normal end: exit 0, not 143; checkpoints
+                  // that could not be saved are not: exit 1.
+                  Runtime.getRuntime().halt(agent.closeAndReport(err));
                 },
                 "logchute-shutdown"));
     new CountDownLatch(1).await(); // until the JVM shuts down
