@@ -23,6 +23,23 @@ public final class Await {
     }
   }
 
+  /**
+   * Polls {@code condition} until it holds, moving {@code clock} forward by {@code step} before
+   * each new look, so that an engine on that clock sees time pass only as the test moves it. The
+   * real-time {@code timeout} only bounds how long a broken engine is waited for.
+   */
+  public static void until(
+      String what, Duration timeout, FakeClock clock, Duration step, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+      }
+      clock.advance(step);
+      LockSupport.parkNanos(1_000_000);
+    }
+  }
+
   /** As {@link #until(String, Duration, BooleanSupplier)}, describing the last value seen. */
   public static <T> void until(
       String what, Duration timeout, Supplier<T> value, java.util.function.Predicate<T> ok) {

@@ -80,11 +80,12 @@ public final class EngineHarness implements AutoCloseable {
                     .rotateWait(Duration.ofMillis(200))
                     .startAt(StartAt.BEGINNING))
             .build();
-    tailer = new FileTailer(config, metrics, Clock.system(), b.enricher, b.processing);
+    tailer = new FileTailer(config, metrics, b.clock, b.enricher, b.processing);
     pipeline =
         Pipeline.builder()
             .sink(b.sinkName, b.sink)
             .metrics(metrics)
+            .clock(b.clock)
             .maxQueuedBytes(b.maxQueuedBytes)
             .retry(b.retry)
             .acknowledgeTo(tailer::acknowledge)
@@ -113,6 +114,7 @@ public final class EngineHarness implements AutoCloseable {
     private ProcessingOptions processing;
     private long maxQueuedBytes = Pipeline.DEFAULT_MAX_QUEUED_BYTES;
     private RetryPolicy retry = new RetryPolicy(Duration.ofMillis(5), Duration.ofMillis(100));
+    private Clock clock = Clock.system();
 
     private Builder(Path dataDir, String glob) {
       this.dataDir = dataDir;
@@ -154,6 +156,12 @@ public final class EngineHarness implements AutoCloseable {
 
     public Builder retry(RetryPolicy r) {
       this.retry = r;
+      return this;
+    }
+
+    /** The clock of the tailer and the pipeline (the system clock by default). */
+    public Builder clock(Clock c) {
+      this.clock = c;
       return this;
     }
 

@@ -183,6 +183,9 @@ final class Chains {
       markRotated(live);
       live = null;
     }
+    // rotated files found now go before the new live file: added first, so that the reader never
+    // sees the new live file follow the rotated one with the missed ones not yet in between
+    reconcile(c, null, false);
     if (live == null) {
       FileChannel ch = opener.open(c.link);
       if (ch != null) {
@@ -197,7 +200,6 @@ final class Chains {
         }
       }
     }
-    reconcile(c, null, false);
   }
 
   /** The path matches nothing any more: its live file drains (with rotateWait), then goes. */

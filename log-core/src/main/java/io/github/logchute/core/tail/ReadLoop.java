@@ -27,6 +27,13 @@ final class ReadLoop implements Runnable {
   private static final RateLimitedLogger RATE_LIMITED =
       RateLimitedLogger.every10Seconds(FileTailer.class.getName());
 
+  /**
+   * How much is read from a file between two checks that it still begins as it did (a file
+   * truncated and written again past the read position is noticed within this many bytes; a check
+   * is one read of its first 1 KiB).
+   */
+  static final long CHECK_EVERY_BYTES = 1 << 20;
+
   private final FileTailer t;
   private final long mergeTimeout;
   private final long rotateWait;
@@ -102,17 +109,20 @@ final class ReadLoop implements Runnable {
       f.appliedMetadata = m;
     }
     try {
-      if (read(f, buf, out)) {
-        emit(f, out, false);
-        return true;
-      }
       LogInput in = f.input;
-      if (in.growable()) {
+      if (in.growable() && (f.eofSinceNanos >= 0 || f.readSinceCheck >= CHECK_EVERY_BYTES)) {
+        // new data after a pause, or a long stretch read: is it still the same file?
         long size = in.size();
-        if (size < f.assembler.position() || (f.copySeen && headChanged(f))) {
+        long position = f.assembler.position();
+        if (size < position || ((size > position || f.copySeen) && headChanged(f))) {
           truncated(c, f, size, out);
           return true;
         }
+        f.readSinceCheck = 0;
+      }
+      if (read(f, buf, out)) {
+        emit(f, out, false);
+        return true;
       }
       if (f.eofSinceNanos < 0) {
         f.eofSinceNanos = now;
@@ -153,6 +163,7 @@ final class ReadLoop implements Runnable {
       return false;
     }
     t.metrics.bytesRead.add(n);
+    f.readSinceCheck += n;
     f.assembler.feed(buf.array(), 0, n, out);
     f.eofSinceNanos = -1;
     if (f.head.length < Fingerprint.HEAD_BYTES && f.input.growable()) {
@@ -191,8 +202,11 @@ final class ReadLoop implements Runnable {
   }
 
   private static boolean headChanged(TrackedFile f) throws IOException {
+    if (f.head.length == 0) {
+      return false;
+    }
     byte[] now = f.input.head();
-    return f.head.length > 0 && now.length > 0 && !Fingerprint.samePrefix(now, f.head);
+    return now.length > 0 && !Fingerprint.samePrefix(now, f.head);
   }
 
   /**

@@ -84,6 +84,9 @@ final class TrackedFile {
 
   long eofSinceNanos = -1;
 
+  /** Bytes read since it was last checked to begin as it did. */
+  long readSinceCheck;
+
   volatile long safeOffset;
 
   /** Read to its end and let go by the reader; kept until acknowledged. */
