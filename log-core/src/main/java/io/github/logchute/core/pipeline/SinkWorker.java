@@ -42,9 +42,8 @@ final class SinkWorker implements Runnable {
   final String name;
   private final Sink sink;
   private final SinkLimits limits;
-  private final RetryPolicy retry;
+  private final Backoff backoff;
   private final Clock clock;
-  private final RandomGenerator random;
   private final Finisher finisher;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -83,9 +82,8 @@ final class SinkWorker implements Runnable {
     this.name = name;
     this.sink = sink;
     this.limits = sink.limits();
-    this.retry = retry;
+    this.backoff = retry.backoff(random);
     this.clock = clock;
-    this.random = random;
     this.finisher = finisher;
     String records = "logchute_sink_records_total";
     String recordsHelp = "Records finished by a sink, by result.";
@@ -283,7 +281,7 @@ final class SinkWorker implements Runnable {
     } else if (outcome instanceof SendOutcome.Retry r) {
       batchesRetried.increment();
       batch.attempt++;
-      long delay = retry.delayNanos(batch.attempt, r.after(), random);
+      long delay = backoff.delayNanos(batch.attempt, r.after());
       LOG.log(
           Level.WARNING,
           "sink {0}: sending {1} records failed ({2}); retry {3} in {4} ms",
