@@ -36,8 +36,8 @@ final class SinkWorker implements Runnable {
    * maxInFlight) rather than waiting for a slot its own sibling holds.
    */
 
-  private static final RateLimitedLogger LOG =
-      RateLimitedLogger.every10Seconds(Pipeline.class.getName());
+  private static final System.Logger LOGGER = System.getLogger(Pipeline.class.getName());
+  private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   final String name;
   private final Sink sink;
@@ -45,6 +45,7 @@ final class SinkWorker implements Runnable {
   private final Backoff backoff;
   private final Clock clock;
   private final Finisher finisher;
+  private final RateLimitedLogger log; // this sink's own: one sink's flood never hides another's
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -85,6 +86,7 @@ final class SinkWorker implements Runnable {
     this.backoff = retry.backoff(random);
     this.clock = clock;
     this.finisher = finisher;
+    this.log = new RateLimitedLogger(LOGGER, LOG_INTERVAL_NANOS, clock);
     String records = "logchute_sink_records_total";
     String recordsHelp = "Records finished by a sink, by result.";
     recordsAccepted = metrics.counter(records, recordsHelp, "sink", name, "result", "accepted");
@@ -231,7 +233,7 @@ final class SinkWorker implements Runnable {
       try {
         batch.encoded = sink.encode(batch.recordList());
       } catch (RuntimeException e) {
-        LOG.log(
+        log.log(
             Level.ERROR,
             "sink {0}: encoding a batch of {1} records failed, dropping it: {2}",
             name,
@@ -269,7 +271,7 @@ final class SinkWorker implements Runnable {
       recordsAccepted.add(batch.size() - rejected);
       batchesAccepted.increment();
       Map.Entry<Integer, String> example = p.rejected().entrySet().iterator().next();
-      LOG.log(
+      log.log(
           Level.WARNING,
           "sink {0}: destination rejected {1} of {2} records, e.g. #{3}: {4}",
           name,
@@ -282,7 +284,7 @@ final class SinkWorker implements Runnable {
       batchesRetried.increment();
       batch.attempt++;
       long delay = backoff.delayNanos(batch.attempt, r.after());
-      LOG.log(
+      log.log(
           Level.WARNING,
           "sink {0}: sending {1} records failed ({2}); retry {3} in {4} ms",
           name,
@@ -318,7 +320,7 @@ final class SinkWorker implements Runnable {
   private void reject(Batch batch, String reason) {
     recordsRejected.add(batch.size());
     batchesRejected.increment();
-    LOG.log(
+    log.log(
         Level.ERROR,
         "sink {0}: destination rejected a batch of {1} records for good, dropping it: {2}",
         name,
