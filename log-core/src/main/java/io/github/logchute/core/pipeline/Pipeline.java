@@ -43,6 +43,10 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
 
   private static final Logger LOG = System.getLogger(Pipeline.class.getName());
 
+  /** How long {@link #close} waits, on the clock, for each sink's thread to stop. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
+  private final Clock clock;
   private final ByteBudget budget;
   private final List<SinkWorker> workers;
   private final List<Thread> threads = new ArrayList<>();
@@ -51,7 +55,8 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
   private boolean started;
 
   private Pipeline(Builder b) {
-    this.budget = new ByteBudget(b.maxQueuedBytes);
+    this.clock = b.clock;
+    this.budget = new ByteBudget(b.maxQueuedBytes, b.clock);
     this.acknowledge = b.acknowledge;
     List<SinkWorker> ws = new ArrayList<>();
     for (Map.Entry<String, Sink> e : b.sinks.entrySet()) {
@@ -164,20 +169,22 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
 
   /**
    * Sends what is queued without waiting for linger, waits until every sink has finished every
-   * record or {@code deadline} passes, then stops the threads and closes the sinks. Records not
-   * finished by then are not acknowledged (a tailer reads them again at its next start). Call after
-   * the tailer has stopped reading.
+   * record or {@code deadline} passes, then stops the threads (waiting up to {@link #STOP_GRACE}
+   * for each) and closes the sinks. Records not finished by then are not acknowledged (a tailer
+   * reads them again at its next start). Call after the tailer has stopped reading. Every wait is
+   * on the pipeline's {@link Clock}: with a test clock, only moving it ends them.
    *
    * @return true if everything admitted was finished
    */
   public boolean close(Duration deadline) {
     closed = true;
+    long end = clock.nanoTime() + Backoff.saturatedNanos(deadline);
     for (SinkWorker w : workers) {
       w.drain();
     }
     boolean done;
     try {
-      done = budget.awaitEmpty(deadline.toNanos());
+      done = budget.awaitEmpty(end);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       done = false;
@@ -191,11 +198,24 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     for (SinkWorker w : workers) {
       w.stop();
     }
-    for (Thread t : threads) {
+    int running;
+    synchronized (this) {
+      running = threads.size(); // workers started, in order
+    }
+    long stopEnd = clock.nanoTime() + STOP_GRACE.toNanos();
+    for (int i = 0; i < running; i++) {
+      SinkWorker w = workers.get(i);
       try {
-        t.join(1000);
+        if (!w.awaitExit(stopEnd)) {
+          LOG.log(
+              Level.WARNING,
+              "sink {0}: its thread did not stop within {1} ms; closing the sink anyway",
+              w.name,
+              STOP_GRACE.toMillis());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        break;
       }
     }
     for (SinkWorker w : workers) {

@@ -34,6 +34,10 @@ final class SinkWorker implements Runnable {
    * the rest waits in the queue — bounded by the pipeline's byte budget, which is what stops the
    * tailer. Splitting a too-large batch adds one slot for the second half (transiently one over
    * maxInFlight) rather than waiting for a slot its own sibling holds.
+   *
+   * Every wait (for records, a linger, a retry's due time, the thread's exit at close) is
+   * clock.awaitUntil on `changed` with a deadline on clock.nanoTime(): on a test clock, linger and
+   * back-off pass when the test moves the clock, never by themselves.
    */
 
   private static final System.Logger LOGGER = System.getLogger(Pipeline.class.getName());
@@ -42,6 +46,7 @@ final class SinkWorker implements Runnable {
   final String name;
   private final Sink sink;
   private final SinkLimits limits;
+  private final long lingerNanos;
   private final Backoff backoff;
   private final Clock clock;
   private final Finisher finisher;
@@ -59,6 +64,7 @@ final class SinkWorker implements Runnable {
   private int inFlight;
   private boolean draining;
   private boolean stopped;
+  private boolean exited;
 
   private final Counter recordsAccepted;
   private final Counter recordsRejected;
@@ -83,6 +89,7 @@ final class SinkWorker implements Runnable {
     this.name = name;
     this.sink = sink;
     this.limits = sink.limits();
+    this.lingerNanos = Backoff.saturatedNanos(limits.linger());
     this.backoff = retry.backoff(random);
     this.clock = clock;
     this.finisher = finisher;
@@ -150,18 +157,48 @@ final class SinkWorker implements Runnable {
 
   @Override
   public void run() {
-    while (true) {
-      Batch batch;
+    try {
+      while (true) {
+        Batch batch;
+        try {
+          batch = next();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        if (batch == null) {
+          return;
+        }
+        send(batch);
+      }
+    } finally {
+      lock.lock();
       try {
-        batch = next();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        exited = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
       }
-      if (batch == null) {
-        return;
+    }
+  }
+
+  /**
+   * Waits (the closing thread) until this worker's thread has left {@link #run}, or the clock
+   * reaches {@code deadlineNanos}; true if it has. Call after {@link #stop}, only if the thread was
+   * started.
+   */
+  boolean awaitExit(long deadlineNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (!exited) {
+        if (clock.nanoTime() - deadlineNanos >= 0) {
+          return false;
+        }
+        clock.awaitUntil(lock, changed, deadlineNanos);
       }
-      send(batch);
+      return true;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -175,22 +212,20 @@ final class SinkWorker implements Runnable {
         if (due != null && due.dueNanos - now <= 0) {
           return retries.poll();
         }
-        long waitNanos = due == null ? Long.MAX_VALUE : due.dueNanos - now;
+        long deadline = due == null ? Clock.NO_DEADLINE : due.dueNanos;
         if (queuedRecords > 0 && inFlight < limits.maxInFlight()) {
-          long lingerLeft = firstQueuedNanos + limits.linger().toNanos() - now;
+          long lingerEnd = firstQueuedNanos + lingerNanos;
           boolean full =
               queuedRecords >= limits.maxBatchRecords() || queuedBytes >= limits.maxBatchBytes();
-          if (full || draining || lingerLeft <= 0) {
+          if (full || draining || lingerEnd - now <= 0) {
             inFlight++;
             return take();
           }
-          waitNanos = Math.min(waitNanos, lingerLeft);
+          if (deadline == Clock.NO_DEADLINE || lingerEnd - deadline < 0) {
+            deadline = lingerEnd;
+          }
         }
-        if (waitNanos == Long.MAX_VALUE) {
-          changed.await();
-        } else {
-          changed.awaitNanos(waitNanos);
-        }
+        clock.awaitUntil(lock, changed, deadline);
       }
       return null;
     } finally {
