@@ -2,6 +2,8 @@ package io.github.logchute.core.pipeline;
 
 import io.github.logchute.core.Clock;
 import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.metrics.Counter;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.spi.RecordEmitter;
 import io.github.logchute.core.spi.Sink;
@@ -42,6 +44,7 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
   public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
 
   private static final Logger LOG = System.getLogger(Pipeline.class.getName());
+  private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   /** How long {@link #close} waits, on the clock, for each sink's thread to stop. */
   static final Duration STOP_GRACE = Duration.ofSeconds(1);
@@ -51,6 +54,8 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
   private final List<SinkWorker> workers;
   private final List<Thread> threads = new ArrayList<>();
   private final Consumer<List<LogRecord>> acknowledge;
+  private final Counter acknowledgeErrors;
+  private final RateLimitedLogger ackLog;
   private volatile boolean closed;
   private boolean started;
 
@@ -58,6 +63,11 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     this.clock = b.clock;
     this.budget = new ByteBudget(b.maxQueuedBytes, b.clock);
     this.acknowledge = b.acknowledge;
+    this.acknowledgeErrors =
+        b.metrics.counter(
+            "logchute_pipeline_acknowledge_errors_total",
+            "Times the acknowledgement callback threw (the records' bytes were released anyway).");
+    this.ackLog = new RateLimitedLogger(LOG, LOG_INTERVAL_NANOS, b.clock);
     List<SinkWorker> ws = new ArrayList<>();
     for (Map.Entry<String, Sink> e : b.sinks.entrySet()) {
       ws.add(
@@ -137,8 +147,14 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     }
   }
 
+  /**
+   * A sink finished {@code batch} (any thread): chunks it completed give back their bytes, all of
+   * them first, and only then go to the acknowledgement callback, so a callback that throws can
+   * neither keep budget nor stop the other chunks' acknowledgements.
+   */
   private void finished(Batch batch) {
     Chunk[] owners = batch.owners;
+    List<Chunk> done = null;
     int i = 0;
     while (i < owners.length) {
       Chunk c = owners[i];
@@ -147,18 +163,37 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
         n++;
       }
       if (c.done(n)) {
-        finishChunk(c);
+        budget.release(c.bytes);
+        if (done == null) {
+          done = new ArrayList<>(2);
+        }
+        done.add(c);
       }
       i += n;
+    }
+    if (done != null) {
+      for (Chunk c : done) {
+        acknowledge(c);
+      }
     }
   }
 
   private void finishChunk(Chunk c) {
     budget.release(c.bytes);
+    acknowledge(c);
+  }
+
+  private void acknowledge(Chunk c) {
     try {
       acknowledge.accept(c.asList());
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "acknowledgement callback failed", e);
+      acknowledgeErrors.increment();
+      ackLog.log(
+          Level.ERROR,
+          "the acknowledgement callback failed for {0} records (their bytes are released, their"
+              + " checkpoint may lag): {1}",
+          c.records.length,
+          e.toString());
     }
   }
 
