@@ -315,12 +315,19 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
       return this;
     }
 
+    /**
+     * The time source of lingers, retry delays, close's deadline and every wait of the pipeline
+     * (default {@link Clock#system()}); with a test clock only moving it passes them.
+     */
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c, "clock");
       return this;
     }
 
-    /** The source of retry jitter. */
+    /**
+     * The source of retry jitter ({@link Backoff}); drawn from the sinks' completion threads at
+     * once, so it must be thread-safe (the default, {@link ThreadLocalRandom#current()}, is).
+     */
     public Builder random(RandomGenerator r) {
       this.random = Objects.requireNonNull(r, "random");
       return this;
