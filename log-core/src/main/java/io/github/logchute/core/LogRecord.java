@@ -1,5 +1,7 @@
 package io.github.logchute.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +51,17 @@ public final class LogRecord {
   private final Severity severity;
   private final Map<String, Object> fields;
   private String text;
+  private int size; // sizeEstimate(), 0 until taken; set once (SIZE.compareAndSet)
+
+  private static final VarHandle SIZE;
+
+  static {
+    try {
+      SIZE = MethodHandles.lookup().findVarHandle(LogRecord.class, "size", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private LogRecord(
       LogSource source,
@@ -246,11 +259,36 @@ public final class LogRecord {
   }
 
   /**
-   * An estimate of the memory and encoded size of this record in bytes, used to bound queues and
-   * batches. Metadata is shared per source and not counted.
+   * An upper bound of the heap this record retains, in bytes: the record, its message and its
+   * fields with everything in them (nested maps, lists, strings, numbers), and the message's text
+   * if it was decoded before the first call. Metadata is shared per source and not counted. The
+   * pipeline bounds its memory ({@code maxQueuedBytes}) and its batches ({@code maxBatchBytes})
+   * with it.
+   *
+   * <p>Taken once, on the first call (one pass over the fields), then the same value for the life
+   * of the record, from any thread — so that what is added to a bound and later taken out of it
+   * always match. A text decoded after the first call (by {@link #messageText()}) is not counted:
+   * sinks should not need it.
    */
   public long sizeEstimate() {
-    return 96L + message.length + (fields.isEmpty() ? 0 : 48L * fields.size());
+    int s = size;
+    if (s == 0) {
+      s = (int) Math.min(Integer.MAX_VALUE, computeSize());
+      if (!SIZE.compareAndSet(this, 0, s)) {
+        s = (int) SIZE.getVolatile(this);
+      }
+    }
+    return s;
+  }
+
+  private long computeSize() {
+    long bytes = HeapEstimate.RECORD + HeapEstimate.byteArray(message.length);
+    String t = text;
+    if (t != null) {
+      // as many chars as bytes means ASCII (LATIN1); otherwise assume two bytes a char
+      bytes += HeapEstimate.string(t.length(), t.length() == message.length);
+    }
+    return bytes + HeapEstimate.fields(fields);
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.Lock;
  */
 public final class FakeClock implements Clock {
 
-  private record Waiter(Lock lock, Condition condition) {}
+  private record Waiter(Thread thread, Lock lock, Condition condition) {}
 
   private final List<Waiter> waiters = new ArrayList<>();
   private long epochNanos;
@@ -41,7 +41,7 @@ public final class FakeClock implements Clock {
   @Override
   public void awaitUntil(Lock lock, Condition condition, long deadlineNanos)
       throws InterruptedException {
-    Waiter w = new Waiter(lock, condition);
+    Waiter w = new Waiter(Thread.currentThread(), lock, condition);
     synchronized (this) {
       // registered and checked under this clock's monitor: a move either happened before the
       // check (the deadline is seen) or comes after the registration (the waiter is woken)
@@ -59,13 +59,18 @@ public final class FakeClock implements Clock {
     }
   }
 
-  /** Moves both readings forward by {@code d} and wakes every waiter. */
+  /**
+   * Moves both readings forward by {@code d} and wakes every waiter. The woken stop counting as
+   * waiting at once: {@link #waiters()} and {@link #isWaiting} count a thread again only when it
+   * waits anew, having seen the new time.
+   */
   public void advance(Duration d) {
     List<Waiter> toWake;
     synchronized (this) {
       epochNanos += d.toNanos();
       nanoTime += d.toNanos();
       toWake = new ArrayList<>(waiters);
+      waiters.clear();
     }
     for (Waiter w : toWake) {
       w.lock().lock();
@@ -80,5 +85,20 @@ public final class FakeClock implements Clock {
   /** Threads waiting on this clock right now (for tests that step until the engine is idle). */
   public synchronized int waiters() {
     return waiters.size();
+  }
+
+  /**
+   * True if a thread named {@code threadName} waits on this clock, having started to wait after the
+   * last move: it has seen the current time, and only a signal or a move wakes it. (A thread woken
+   * by a plain signal still counts until it runs again, so use this to check that something did
+   * <em>not</em> happen yet; poll for what must happen.)
+   */
+  public synchronized boolean isWaiting(String threadName) {
+    for (Waiter w : waiters) {
+      if (w.thread().getName().equals(threadName)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -51,4 +51,48 @@ class RateLimitedLoggerTest {
     assertThat(sink.messages)
         .containsExactly("bad line at 1", "bad line at 5 (3 similar messages suppressed)");
   }
+
+  @Test
+  void eachKindOfMessageHasItsOwnLimit() {
+    FakeClock clock = new FakeClock();
+    Recording sink = new Recording();
+    RateLimitedLogger log = new RateLimitedLogger(sink, Duration.ofSeconds(10).toNanos(), clock);
+    // a flood of retry warnings interleaved with drop errors: both kinds get through
+    for (int i = 1; i <= 5; i++) {
+      log.log(Level.WARNING, "sink {0}: retry {1}", "a", i);
+      log.log(Level.ERROR, "sink {0}: dropped a batch of {1} records", "a", i * 10);
+    }
+    clock.advance(Duration.ofSeconds(10));
+    log.log(Level.ERROR, "sink {0}: dropped a batch of {1} records", "a", 60);
+    log.log(Level.WARNING, "sink {0}: retry {1}", "a", 6);
+    assertThat(sink.messages)
+        .containsExactly(
+            "sink a: retry 1",
+            "sink a: dropped a batch of 10 records",
+            "sink a: dropped a batch of 60 records (4 similar messages suppressed)",
+            "sink a: retry 6 (4 similar messages suppressed)");
+  }
+
+  @Test
+  void theNumberOfKindsTrackedIsBounded() {
+    FakeClock clock = new FakeClock();
+    Recording sink = new Recording();
+    RateLimitedLogger log = new RateLimitedLogger(sink, Duration.ofSeconds(10).toNanos(), clock);
+    for (int i = 0; i < RateLimitedLogger.MAX_KINDS * 4; i++) {
+      log.log(Level.INFO, "built format " + i);
+    }
+    assertThat(log.kinds()).isEqualTo(RateLimitedLogger.MAX_KINDS);
+    // the kinds past the bound share one limit: the first of them passes, the rest are counted
+    assertThat(sink.messages).hasSize(RateLimitedLogger.MAX_KINDS + 1);
+    clock.advance(Duration.ofSeconds(10));
+    log.log(Level.INFO, "yet another format");
+    assertThat(sink.messages)
+        .last()
+        .isEqualTo(
+            "yet another format ("
+                + (RateLimitedLogger.MAX_KINDS * 3 - 1)
+                + " similar messages suppressed)");
+    // a kind tracked before the bound was reached keeps its own limit
+    assertThat(log.log(Level.INFO, "built format 0")).isTrue();
+  }
 }

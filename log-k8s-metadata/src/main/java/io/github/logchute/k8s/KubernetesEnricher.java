@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -140,6 +141,7 @@ public final class KubernetesEnricher implements MetadataEnricher {
             scheduler,
             s,
             clock,
+            ThreadLocalRandom.current(),
             metrics);
     this.namespaces =
         new Reflector<>(
@@ -153,6 +155,7 @@ public final class KubernetesEnricher implements MetadataEnricher {
             scheduler,
             s,
             clock,
+            ThreadLocalRandom.current(),
             metrics);
     registry.gauge("logchute_k8s_pods", "Pods of this node known from the watch.", store::livePods);
     registry.gauge(

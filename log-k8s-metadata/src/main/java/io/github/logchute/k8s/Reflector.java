@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.logchute.core.Clock;
 import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.pipeline.Backoff;
 import io.github.logchute.core.spi.RetryAfter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * Mirrors one kind of Kubernetes object (pods on this node, namespaces) into a {@link Handler} with
@@ -70,6 +72,7 @@ final class Reflector<T> implements AutoCloseable {
   private final Handler<T> handler;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
+  private int failures; // in a row, for the back-off; reset by a success
   private final long watchTimeoutSeconds;
   private final long requestTimeoutNanos;
   private final Clock clock;
@@ -104,6 +107,7 @@ final class Reflector<T> implements AutoCloseable {
       ScheduledExecutorService scheduler,
       KubernetesEnricher.Settings settings,
       Clock clock,
+      RandomGenerator random,
       KubeMetrics metrics) {
     this.resource = resource;
     this.path = path;
@@ -116,7 +120,7 @@ final class Reflector<T> implements AutoCloseable {
     this.convert = convert;
     this.handler = handler;
     this.scheduler = scheduler;
-    this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax());
+    this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), random);
     this.watchTimeoutSeconds = Math.max(1, settings.watchTimeout().toSeconds());
     this.requestTimeoutNanos = settings.requestTimeout().toNanos();
     this.clock = clock;
@@ -162,7 +166,7 @@ final class Reflector<T> implements AutoCloseable {
     try {
       if (error != null) {
         failed("list", error.toString());
-        schedule(this::list, backoff.nextDelayNanos());
+        schedule(this::list, nextDelayNanos());
         return;
       }
       int status = response.statusCode();
@@ -179,11 +183,11 @@ final class Reflector<T> implements AutoCloseable {
       handler.replace(objects);
       resourceVersion = rv;
       synced = true;
-      backoff.reset();
+      failures = 0;
       watch();
     } catch (IOException | RuntimeException e) {
       failed("list", "unreadable list: " + e);
-      schedule(this::list, backoff.nextDelayNanos());
+      schedule(this::list, nextDelayNanos());
     } finally {
       firstListDone.complete(null);
     }
@@ -237,7 +241,7 @@ final class Reflector<T> implements AutoCloseable {
     metrics.watchRestarts.increment();
     if (error != null) {
       failed("watch", error.toString());
-      schedule(this::watch, backoff.nextDelayNanos());
+      schedule(this::watch, nextDelayNanos());
       return;
     }
     int status = response.statusCode();
@@ -245,7 +249,7 @@ final class Reflector<T> implements AutoCloseable {
       if (linesSeen) {
         watch(); // the server's timeoutSeconds, or a proxy's: carry on from the kept version
       } else {
-        schedule(this::watch, backoff.nextDelayNanos());
+        schedule(this::watch, nextDelayNanos());
       }
     } else if (status == 410) {
       relist("HTTP 410 Gone");
@@ -308,7 +312,7 @@ final class Reflector<T> implements AutoCloseable {
           return;
         }
         keepVersion(object);
-        backoff.reset();
+        failures = 0;
         break;
       default:
         log.log(Level.DEBUG, "{0}: ignoring watch event type {1}", resource, type);
@@ -328,26 +332,37 @@ final class Reflector<T> implements AutoCloseable {
   private void relist(String why) {
     metrics.relists.increment();
     log.log(Level.INFO, "{0}: listing again ({1})", resource, why);
-    schedule(this::list, backoff.nextDelayNanos());
+    schedule(this::list, nextDelayNanos());
   }
 
   /** The back-off, or the server's {@code Retry-After} (429, 503) when that is longer. */
   private long delayAfter(HttpResponse<?> response) {
-    long delay = backoff.nextDelayNanos();
     Duration serverDelay =
         RetryAfter.parse(
             response.headers().firstValue("Retry-After").orElse(null),
             clock.epochNanos(),
             Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS));
-    delay = Math.max(delay, serverDelay.toNanos());
-    return delay;
+    return backoff.delayNanos(oneMoreFailure(), serverDelay);
+  }
+
+  /** The back-off after one more failure in a row. Lock held. */
+  private long nextDelayNanos() {
+    return backoff.delayNanos(oneMoreFailure());
+  }
+
+  /** Counts one more failure in a row; returns the count (the attempt number). Lock held. */
+  private int oneMoreFailure() {
+    if (failures < Integer.MAX_VALUE) {
+      failures++;
+    }
+    return failures;
   }
 
   /** Gives up the current watch after a bad event and watches again after the back-off. */
   private void abandon(String why) {
     failed("watch", why);
     abandonQuietly();
-    schedule(this::watch, backoff.nextDelayNanos());
+    schedule(this::watch, nextDelayNanos());
   }
 
   private void abandonQuietly() {

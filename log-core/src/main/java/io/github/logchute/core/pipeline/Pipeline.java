@@ -2,6 +2,8 @@ package io.github.logchute.core.pipeline;
 
 import io.github.logchute.core.Clock;
 import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.metrics.Counter;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.spi.RecordEmitter;
 import io.github.logchute.core.spi.Sink;
@@ -42,17 +44,30 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
   public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
 
   private static final Logger LOG = System.getLogger(Pipeline.class.getName());
+  private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
+  /** How long {@link #close} waits, on the clock, for each sink's thread to stop. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
+  private final Clock clock;
   private final ByteBudget budget;
   private final List<SinkWorker> workers;
   private final List<Thread> threads = new ArrayList<>();
   private final Consumer<List<LogRecord>> acknowledge;
+  private final Counter acknowledgeErrors;
+  private final RateLimitedLogger ackLog;
   private volatile boolean closed;
   private boolean started;
 
   private Pipeline(Builder b) {
-    this.budget = new ByteBudget(b.maxQueuedBytes);
+    this.clock = b.clock;
+    this.budget = new ByteBudget(b.maxQueuedBytes, b.clock);
     this.acknowledge = b.acknowledge;
+    this.acknowledgeErrors =
+        b.metrics.counter(
+            "logchute_pipeline_acknowledge_errors_total",
+            "Times the acknowledgement callback threw (the records' bytes were released anyway).");
+    this.ackLog = new RateLimitedLogger(LOG, LOG_INTERVAL_NANOS, b.clock);
     List<SinkWorker> ws = new ArrayList<>();
     for (Map.Entry<String, Sink> e : b.sinks.entrySet()) {
       ws.add(
@@ -132,8 +147,14 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     }
   }
 
+  /**
+   * A sink finished {@code batch} (any thread): chunks it completed give back their bytes, all of
+   * them first, and only then go to the acknowledgement callback, so a callback that throws can
+   * neither keep budget nor stop the other chunks' acknowledgements.
+   */
   private void finished(Batch batch) {
     Chunk[] owners = batch.owners;
+    List<Chunk> done = null;
     int i = 0;
     while (i < owners.length) {
       Chunk c = owners[i];
@@ -142,18 +163,37 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
         n++;
       }
       if (c.done(n)) {
-        finishChunk(c);
+        budget.release(c.bytes);
+        if (done == null) {
+          done = new ArrayList<>(2);
+        }
+        done.add(c);
       }
       i += n;
+    }
+    if (done != null) {
+      for (Chunk c : done) {
+        acknowledge(c);
+      }
     }
   }
 
   private void finishChunk(Chunk c) {
     budget.release(c.bytes);
+    acknowledge(c);
+  }
+
+  private void acknowledge(Chunk c) {
     try {
       acknowledge.accept(c.asList());
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "acknowledgement callback failed", e);
+      acknowledgeErrors.increment();
+      ackLog.log(
+          Level.ERROR,
+          "the acknowledgement callback failed for {0} records (their bytes are released, their"
+              + " checkpoint may lag): {1}",
+          c.records.length,
+          e.toString());
     }
   }
 
@@ -164,20 +204,22 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
 
   /**
    * Sends what is queued without waiting for linger, waits until every sink has finished every
-   * record or {@code deadline} passes, then stops the threads and closes the sinks. Records not
-   * finished by then are not acknowledged (a tailer reads them again at its next start). Call after
-   * the tailer has stopped reading.
+   * record or {@code deadline} passes, then stops the threads (waiting up to {@link #STOP_GRACE}
+   * for each) and closes the sinks. Records not finished by then are not acknowledged (a tailer
+   * reads them again at its next start). Call after the tailer has stopped reading. Every wait is
+   * on the pipeline's {@link Clock}: with a test clock, only moving it ends them.
    *
    * @return true if everything admitted was finished
    */
   public boolean close(Duration deadline) {
     closed = true;
+    long end = clock.nanoTime() + Backoff.saturatedNanos(deadline);
     for (SinkWorker w : workers) {
       w.drain();
     }
     boolean done;
     try {
-      done = budget.awaitEmpty(deadline.toNanos());
+      done = budget.awaitEmpty(end);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       done = false;
@@ -191,11 +233,24 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     for (SinkWorker w : workers) {
       w.stop();
     }
-    for (Thread t : threads) {
+    int running;
+    synchronized (this) {
+      running = threads.size(); // workers started, in order
+    }
+    long stopEnd = clock.nanoTime() + STOP_GRACE.toNanos();
+    for (int i = 0; i < running; i++) {
+      SinkWorker w = workers.get(i);
       try {
-        t.join(1000);
+        if (!w.awaitExit(stopEnd)) {
+          LOG.log(
+              Level.WARNING,
+              "sink {0}: its thread did not stop within {1} ms; closing the sink anyway",
+              w.name,
+              STOP_GRACE.toMillis());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        break;
       }
     }
     for (SinkWorker w : workers) {
@@ -260,12 +315,19 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
       return this;
     }
 
+    /**
+     * The time source of lingers, retry delays, close's deadline and every wait of the pipeline
+     * (default {@link Clock#system()}); with a test clock only moving it passes them.
+     */
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c, "clock");
       return this;
     }
 
-    /** The source of retry jitter. */
+    /**
+     * The source of retry jitter ({@link Backoff}); drawn from the sinks' completion threads at
+     * once, so it must be thread-safe (the default, {@link ThreadLocalRandom#current()}, is).
+     */
     public Builder random(RandomGenerator r) {
       this.random = Objects.requireNonNull(r, "random");
       return this;

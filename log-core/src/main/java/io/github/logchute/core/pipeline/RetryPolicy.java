@@ -5,10 +5,11 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential back-off with jitter and a cap: attempt {@code n} waits a random time between half
- * and all of {@code min(max, initial * 2^(n-1))}, and never less than what the sink asked for
- * ({@code Retry-After}). Retries go on until the sink accepts or rejects the batch, or the pipeline
- * closes — the log files are the buffer, so giving up would only lose data.
+ * How the pipeline retries a sink's batch: exponential back-off with jitter and a cap ({@link
+ * Backoff}) — attempt {@code n} waits a random time between half and all of {@code min(max, initial
+ * << (n-1))}, and never less than what the sink asked for ({@code Retry-After}). Retries go on
+ * until the sink accepts or rejects the batch, or the pipeline closes — the log files are the
+ * buffer, so giving up would only lose data.
  *
  * @param initial the first delay
  * @param max the cap
@@ -33,16 +34,8 @@ public record RetryPolicy(Duration initial, Duration max) {
     return new RetryPolicy(DEFAULT_INITIAL, DEFAULT_MAX);
   }
 
-  /** The delay before attempt {@code attempt} (1 for the first retry), at least {@code floor}. */
-  long delayNanos(int attempt, Duration floor, RandomGenerator random) {
-    long cap = max.toNanos();
-    long base = initial.toNanos();
-    for (int i = 1; i < attempt && base < cap; i++) {
-      base = Math.min(cap, base * 2);
-    }
-    base = Math.min(cap, base);
-    long half = base / 2;
-    long delay = half + (half > 0 ? random.nextLong(half + 1) : 0);
-    return Math.max(delay, floor.toNanos());
+  /** The back-off of this policy with jitter from {@code random}; see {@link Backoff}. */
+  Backoff backoff(RandomGenerator random) {
+    return new Backoff(initial, max, random);
   }
 }

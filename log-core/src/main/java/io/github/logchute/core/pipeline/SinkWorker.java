@@ -3,19 +3,15 @@ package io.github.logchute.core.pipeline;
 import io.github.logchute.core.Clock;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.RateLimitedLogger;
-import io.github.logchute.core.metrics.Counter;
 import io.github.logchute.core.metrics.MetricsRegistry;
+import io.github.logchute.core.spi.EncodedBatch;
 import io.github.logchute.core.spi.SendOutcome;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkLimits;
-import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,17 +30,25 @@ final class SinkWorker implements Runnable {
    * the rest waits in the queue — bounded by the pipeline's byte budget, which is what stops the
    * tailer. Splitting a too-large batch adds one slot for the second half (transiently one over
    * maxInFlight) rather than waiting for a slot its own sibling holds.
+   *
+   * The sink's answers are Answers' job (see its notes: every answer, a throw or a null included,
+   * ends in exactly one finish, retryLater or split of SlotsOfThisWorker, the only code that
+   * gives back or keeps a slot). Each worker logs through a RateLimitedLogger of its own, so one
+   * sink's flood of warnings never hides another sink's errors.
+   *
+   * Every wait (for records, a linger, a retry's due time, the thread's exit at close) is
+   * clock.awaitUntil on `changed` with a deadline on clock.nanoTime(): on a test clock, linger and
+   * back-off pass when the test moves the clock, never by themselves.
    */
 
-  private static final RateLimitedLogger LOG =
-      RateLimitedLogger.every10Seconds(Pipeline.class.getName());
+  private static final System.Logger LOGGER = System.getLogger(Pipeline.class.getName());
+  private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   final String name;
   private final Sink sink;
   private final SinkLimits limits;
-  private final RetryPolicy retry;
+  private final long lingerNanos;
   private final Clock clock;
-  private final RandomGenerator random;
   private final Finisher finisher;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -59,13 +63,9 @@ final class SinkWorker implements Runnable {
   private int inFlight;
   private boolean draining;
   private boolean stopped;
+  private boolean exited;
 
-  private final Counter recordsAccepted;
-  private final Counter recordsRejected;
-  private final Counter batchesAccepted;
-  private final Counter batchesRetried;
-  private final Counter batchesRejected;
-  private final Counter batchesSplit;
+  private final Answers answers;
 
   /** Called when a batch is finished (delivered or dropped) to release its chunks. */
   interface Finisher {
@@ -83,20 +83,16 @@ final class SinkWorker implements Runnable {
     this.name = name;
     this.sink = sink;
     this.limits = sink.limits();
-    this.retry = retry;
+    this.lingerNanos = Backoff.saturatedNanos(limits.linger());
     this.clock = clock;
-    this.random = random;
     this.finisher = finisher;
-    String records = "logchute_sink_records_total";
-    String recordsHelp = "Records finished by a sink, by result.";
-    recordsAccepted = metrics.counter(records, recordsHelp, "sink", name, "result", "accepted");
-    recordsRejected = metrics.counter(records, recordsHelp, "sink", name, "result", "rejected");
-    String batches = "logchute_sink_batches_total";
-    String batchesHelp = "Send attempts of a sink, by result.";
-    batchesAccepted = metrics.counter(batches, batchesHelp, "sink", name, "result", "accepted");
-    batchesRetried = metrics.counter(batches, batchesHelp, "sink", name, "result", "retry");
-    batchesRejected = metrics.counter(batches, batchesHelp, "sink", name, "result", "rejected");
-    batchesSplit = metrics.counter(batches, batchesHelp, "sink", name, "result", "split");
+    this.answers =
+        new Answers(
+            name,
+            retry.backoff(random),
+            metrics,
+            new RateLimitedLogger(LOGGER, LOG_INTERVAL_NANOS, clock),
+            new SlotsOfThisWorker());
     metrics.gauge(
         "logchute_sink_in_flight",
         "Batches sent and not yet finished.",
@@ -150,18 +146,48 @@ final class SinkWorker implements Runnable {
 
   @Override
   public void run() {
-    while (true) {
-      Batch batch;
+    try {
+      while (true) {
+        Batch batch;
+        try {
+          batch = next();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        if (batch == null) {
+          return;
+        }
+        send(batch);
+      }
+    } finally {
+      lock.lock();
       try {
-        batch = next();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        exited = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
       }
-      if (batch == null) {
-        return;
+    }
+  }
+
+  /**
+   * Waits (the closing thread) until this worker's thread has left {@link #run}, or the clock
+   * reaches {@code deadlineNanos}; true if it has. Call after {@link #stop}, only if the thread was
+   * started.
+   */
+  boolean awaitExit(long deadlineNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (!exited) {
+        if (clock.nanoTime() - deadlineNanos >= 0) {
+          return false;
+        }
+        clock.awaitUntil(lock, changed, deadlineNanos);
       }
-      send(batch);
+      return true;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -175,22 +201,20 @@ final class SinkWorker implements Runnable {
         if (due != null && due.dueNanos - now <= 0) {
           return retries.poll();
         }
-        long waitNanos = due == null ? Long.MAX_VALUE : due.dueNanos - now;
+        long deadline = due == null ? Clock.NO_DEADLINE : due.dueNanos;
         if (queuedRecords > 0 && inFlight < limits.maxInFlight()) {
-          long lingerLeft = firstQueuedNanos + limits.linger().toNanos() - now;
+          long lingerEnd = firstQueuedNanos + lingerNanos;
           boolean full =
               queuedRecords >= limits.maxBatchRecords() || queuedBytes >= limits.maxBatchBytes();
-          if (full || draining || lingerLeft <= 0) {
+          if (full || draining || lingerEnd - now <= 0) {
             inFlight++;
             return take();
           }
-          waitNanos = Math.min(waitNanos, lingerLeft);
+          if (deadline == Clock.NO_DEADLINE || lingerEnd - deadline < 0) {
+            deadline = lingerEnd;
+          }
         }
-        if (waitNanos == Long.MAX_VALUE) {
-          changed.await();
-        } else {
-          changed.awaitNanos(waitNanos);
-        }
+        clock.awaitUntil(lock, changed, deadline);
       }
       return null;
     } finally {
@@ -230,130 +254,83 @@ final class SinkWorker implements Runnable {
 
   private void send(Batch batch) {
     if (batch.encoded == null) {
+      EncodedBatch encoded;
       try {
-        batch.encoded = sink.encode(batch.recordList());
+        encoded = sink.encode(batch.recordList());
       } catch (RuntimeException e) {
-        LOG.log(
-            Level.ERROR,
-            "sink {0}: encoding a batch of {1} records failed, dropping it: {2}",
-            name,
-            batch.size(),
-            e.toString());
-        recordsRejected.add(batch.size());
-        batchesRejected.increment();
-        finish(batch);
+        answers.encodeFailed(batch, e.toString());
         return;
       }
+      if (encoded == null) {
+        answers.encodeFailed(batch, "the sink returned no encoded batch");
+        return;
+      }
+      batch.encoded = encoded;
     }
+    Answers.Listener listener = answers.listener(batch);
     CompletionStage<SendOutcome> stage;
     try {
       stage = sink.send(batch.encoded);
     } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
+      listener.failed(Answers.Kind.SEND, e);
+      return;
     }
-    stage.whenComplete((outcome, error) -> onOutcome(batch, outcome, error));
+    if (stage == null) {
+      listener.failed(Answers.Kind.SEND, new NullPointerException("send returned no stage"));
+      return;
+    }
+    try {
+      stage.whenComplete(listener);
+    } catch (RuntimeException e) {
+      listener.failed(Answers.Kind.STAGE, e);
+    }
   }
 
-  private void onOutcome(Batch batch, SendOutcome outcome, Throwable error) {
-    if (error != null || outcome == null) {
-      outcome =
-          SendOutcome.retry(
-              Duration.ZERO, "send failed: " + (error == null ? "no outcome" : error.toString()));
-    }
-    if (outcome instanceof SendOutcome.Accepted) {
-      recordsAccepted.add(batch.size());
-      batchesAccepted.increment();
-      finish(batch);
-    } else if (outcome instanceof SendOutcome.PartiallyAccepted p) {
-      int rejected =
-          (int) p.rejected().keySet().stream().filter(i -> i >= 0 && i < batch.size()).count();
-      recordsRejected.add(rejected);
-      recordsAccepted.add(batch.size() - rejected);
-      batchesAccepted.increment();
-      Map.Entry<Integer, String> example = p.rejected().entrySet().iterator().next();
-      LOG.log(
-          Level.WARNING,
-          "sink {0}: destination rejected {1} of {2} records, e.g. #{3}: {4}",
-          name,
-          rejected,
-          batch.size(),
-          example.getKey(),
-          example.getValue());
-      finish(batch);
-    } else if (outcome instanceof SendOutcome.Retry r) {
-      batchesRetried.increment();
-      batch.attempt++;
-      long delay = retry.delayNanos(batch.attempt, r.after(), random);
-      LOG.log(
-          Level.WARNING,
-          "sink {0}: sending {1} records failed ({2}); retry {3} in {4} ms",
-          name,
-          batch.size(),
-          r.reason(),
-          batch.attempt,
-          delay / 1_000_000);
-      reschedule(batch, delay);
-    } else if (outcome instanceof SendOutcome.Rejected r) {
-      reject(batch, r.reason());
-    } else if (outcome instanceof SendOutcome.TooLarge t) {
-      if (batch.size() == 1) {
-        reject(batch, "a single record is too large: " + t.reason());
-        return;
-      }
-      batchesSplit.increment();
-      Batch[] halves = batch.split();
+  /** The only code that gives back or keeps a batch's in-flight slot; any thread. */
+  private final class SlotsOfThisWorker implements Answers.Slots {
+    @Override
+    public void finish(Batch batch) {
       lock.lock();
       try {
-        inFlight++; // the second half gets its own slot
-        long now = clock.nanoTime();
-        for (Batch h : halves) {
-          h.dueNanos = now;
-          retries.add(h);
+        inFlight--;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      finisher.finished(batch);
+    }
+
+    @Override
+    public void retryLater(Batch batch, long delayNanos) {
+      lock.lock();
+      try {
+        if (stopped) {
+          inFlight--; // left unacknowledged: read again at the next start
+        } else {
+          batch.dueNanos = clock.nanoTime() + delayNanos;
+          retries.add(batch);
         }
         changed.signalAll();
       } finally {
         lock.unlock();
       }
     }
-  }
 
-  private void reject(Batch batch, String reason) {
-    recordsRejected.add(batch.size());
-    batchesRejected.increment();
-    LOG.log(
-        Level.ERROR,
-        "sink {0}: destination rejected a batch of {1} records for good, dropping it: {2}",
-        name,
-        batch.size(),
-        reason);
-    finish(batch);
-  }
-
-  private void reschedule(Batch batch, long delayNanos) {
-    lock.lock();
-    try {
-      if (stopped) {
-        inFlight--; // left unacknowledged: read again at the next start
+    @Override
+    public void split(Batch first, Batch second) {
+      lock.lock();
+      try {
+        inFlight++; // the second half gets its own slot
+        long now = clock.nanoTime();
+        first.dueNanos = now;
+        second.dueNanos = now;
+        retries.add(first);
+        retries.add(second);
         changed.signalAll();
-        return;
+      } finally {
+        lock.unlock();
       }
-      batch.dueNanos = clock.nanoTime() + delayNanos;
-      retries.add(batch);
-      changed.signalAll();
-    } finally {
-      lock.unlock();
     }
-  }
-
-  private void finish(Batch batch) {
-    lock.lock();
-    try {
-      inFlight--;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    finisher.finished(batch);
   }
 
   long inFlight() {

@@ -1,95 +1,61 @@
 package io.github.logchute.core.pipeline;
 
+import static io.github.logchute.core.pipeline.PipelineFixture.WAIT;
+import static io.github.logchute.core.pipeline.PipelineFixture.limits;
+import static io.github.logchute.core.pipeline.PipelineFixture.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.logchute.core.Await;
-import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
-import io.github.logchute.core.LogSource;
-import io.github.logchute.core.LogStream;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.spi.EncodedBatch;
 import io.github.logchute.core.spi.InMemorySink;
 import io.github.logchute.core.spi.SendOutcome;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkLimits;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** Batching, retries, splitting, backpressure; every delay on the fake clock. */
 class PipelineTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final LogSource SOURCE =
-      LogSource.of(Path.of("/var/log/containers/a.log"), FileIdentity.NONE);
-  private static final RetryPolicy FAST =
-      new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(5));
+  private static final Duration TICK = Duration.ofMillis(5);
 
-  private final MetricsRegistry metrics = new MetricsRegistry();
-  private final List<LogRecord> acked = new CopyOnWriteArrayList<>();
-  private final AtomicLong ackCalls = new AtomicLong();
+  private final PipelineFixture f = new PipelineFixture();
+  private final MetricsRegistry metrics = f.metrics;
+  private final List<LogRecord> acked = f.acked;
   private Pipeline pipeline;
 
   @AfterEach
   void closePipeline() {
     if (pipeline != null) {
-      pipeline.close(Duration.ofSeconds(1));
+      f.close(pipeline, Duration.ofSeconds(1));
     }
-  }
-
-  private static LogRecord record(long n) {
-    byte[] msg = ("message " + n).getBytes(StandardCharsets.UTF_8);
-    return LogRecord.of(SOURCE, LogStream.STDOUT, n, msg, n * 10, n * 10 + 10, 0);
-  }
-
-  private static List<LogRecord> records(long from, int count) {
-    List<LogRecord> out = new ArrayList<>();
-    for (long i = from; i < from + count; i++) {
-      out.add(record(i));
-    }
-    return out;
-  }
-
-  private Pipeline.Builder builder() {
-    return Pipeline.builder()
-        .metrics(metrics)
-        .retry(FAST)
-        .acknowledgeTo(
-            rs -> {
-              ackCalls.incrementAndGet();
-              acked.addAll(rs);
-            });
-  }
-
-  private static SinkLimits limits(int maxRecords, int maxInFlight) {
-    return new SinkLimits(maxRecords, 1 << 20, Duration.ofMillis(5), maxInFlight);
   }
 
   @Test
   void everySinkGetsEveryRecordAndAChunkIsAcknowledgedOnceAllSinksAreDone() throws Exception {
     InMemorySink a = new InMemorySink(limits(7, 2));
     InMemorySink b = new InMemorySink(limits(100, 1));
-    pipeline = builder().sink("a", a).sink("b", b).build().start();
+    pipeline = f.builder().sink("a", a).sink("b", b).build().start();
     for (int i = 0; i < 10; i++) {
       pipeline.emit(records(i * 10L, 10));
     }
-    Await.until("100 records acknowledged", WAIT, acked::size, n -> n == 100);
+    f.advanceUntil("100 records acknowledged", TICK, () -> acked.size() == 100);
     assertThat(a.records()).containsExactlyInAnyOrderElementsOf(acked);
     // a single in-flight batch keeps the order of emission
     assertThat(b.records())
         .extracting(LogRecord::timestampNanos)
-        .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 100).boxed().toList());
-    assertThat(ackCalls.get()).isEqualTo(10);
+        .containsExactlyElementsOf(LongStream.range(0, 100).boxed().toList());
+    assertThat(f.ackCalls.get()).isEqualTo(10);
     assertThat(a.sent()).allMatch(batch -> batch.recordCount() <= 7);
     assertThat(metrics.value("logchute_sink_records_total", "sink", "a", "result", "accepted"))
         .isEqualTo(100);
@@ -97,15 +63,43 @@ class PipelineTest {
   }
 
   @Test
-  void retriesUntilTheSinkAcceptsAndOnlyThenAcknowledges() throws Exception {
+  void aBatchThatIsNotFullWaitsForItsLingerOnTheClock() throws Exception {
+    InMemorySink sink = new InMemorySink(new SinkLimits(100, 1 << 20, hour(), 1));
+    pipeline = f.builder().sink("s", sink).build().start();
+    pipeline.emit(records(0, 5));
+    f.awaitIdle("s");
+    assertThat(sink.sent()).isEmpty();
+    f.clock.advance(Duration.ofMinutes(59));
+    f.awaitIdle("s");
+    assertThat(sink.sent()).isEmpty();
+    f.clock.advance(Duration.ofMinutes(1));
+    Await.until("lingered batch sent", WAIT, () -> sink.sent().size() == 1);
+    Await.until("acknowledged", WAIT, acked::size, n -> n == 5);
+  }
+
+  @Test
+  void retriesWaitTheirBackoffOrRetryAfterOnTheClockAndOnlyThenAcknowledge() throws Exception {
     InMemorySink sink =
-        new InMemorySink(limits(100, 1))
+        new InMemorySink(limits(3, 1))
             .answer(
                 SendOutcome.retry(Duration.ZERO, "503"),
-                SendOutcome.retry(Duration.ofMillis(20), "429"));
-    pipeline = builder().sink("s", sink).build().start();
-    pipeline.emit(records(0, 3));
-    Await.until("acknowledged", WAIT, acked::size, n -> n == 3);
+                SendOutcome.retry(Duration.ofSeconds(20), "429"));
+    pipeline = f.builder().sink("s", sink).build().start();
+    pipeline.emit(records(0, 3)); // a full batch: sent at once
+    Await.until("first send", WAIT, () -> sink.sent().size() == 1);
+    f.awaitIdle("s");
+    f.clock.advance(Duration.ofMillis(999)); // the first back-off is 1 s
+    f.awaitIdle("s");
+    assertThat(sink.sent()).hasSize(1);
+    f.clock.advance(Duration.ofMillis(1));
+    Await.until("second send after 1 s", WAIT, () -> sink.sent().size() == 2);
+    f.awaitIdle("s");
+    f.clock.advance(Duration.ofMillis(19_999)); // Retry-After 20 s beats the 2 s back-off
+    f.awaitIdle("s");
+    assertThat(sink.sent()).hasSize(2);
+    assertThat(acked).isEmpty();
+    f.clock.advance(Duration.ofMillis(1));
+    Await.until("acknowledged after the third send", WAIT, acked::size, n -> n == 3);
     assertThat(sink.sent()).hasSize(3);
     assertThat(sink.sent().get(0))
         .isSameAs(sink.sent().get(2)); // same body re-sent, not re-encoded
@@ -130,9 +124,9 @@ class PipelineTest {
             return super.send(batch);
           }
         };
-    pipeline = builder().sink("s", flaky).build().start();
+    pipeline = f.builder().sink("s", flaky).build().start();
     pipeline.emit(records(0, 2));
-    Await.until("acknowledged", WAIT, acked::size, n -> n == 2);
+    f.advanceUntil("acknowledged", Duration.ofMillis(500), () -> acked.size() == 2);
     assertThat(calls.get()).isEqualTo(3);
   }
 
@@ -143,33 +137,33 @@ class PipelineTest {
             .otherwise(
                 batch ->
                     batch.recordCount() > 2 ? SendOutcome.tooLarge("413") : SendOutcome.accepted());
-    pipeline = builder().sink("s", sink).build().start();
+    pipeline = f.builder().sink("s", sink).build().start();
     pipeline.emit(records(0, 8));
-    Await.until("acknowledged", WAIT, acked::size, n -> n == 8);
+    Await.until("acknowledged", WAIT, acked::size, n -> n == 8); // splits are sent at once
     assertThat(metrics.value("logchute_sink_records_total", "sink", "s", "result", "accepted"))
         .isEqualTo(8);
     assertThat(metrics.value("logchute_sink_batches_total", "sink", "s", "result", "split"))
         .isEqualTo(3); // 8 -> 4+4 -> 2+2+2+2
 
     InMemorySink never = new InMemorySink(limits(8, 1)).otherwise(b -> SendOutcome.tooLarge("413"));
-    Pipeline p2 = builder().sink("n", never).metrics(new MetricsRegistry()).build().start();
+    Pipeline p2 = f.builder().sink("n", never).metrics(new MetricsRegistry()).build().start();
     try {
       acked.clear();
       p2.emit(records(0, 2));
-      Await.until("acknowledged after drop", WAIT, acked::size, n -> n == 2);
+      f.advanceUntil("acknowledged after drop", TICK, () -> acked.size() == 2);
     } finally {
-      p2.close(Duration.ofSeconds(1));
+      f.close(p2, Duration.ofSeconds(1));
     }
   }
 
   @Test
   void rejectedAndPartiallyAcceptedBatchesAreCountedAndAcknowledged() throws Exception {
     InMemorySink sink =
-        new InMemorySink(limits(100, 1))
+        new InMemorySink(limits(3, 1))
             .answer(
                 SendOutcome.rejected("400 bad request"),
                 new SendOutcome.PartiallyAccepted(Map.of(1, "bad timestamp")));
-    pipeline = builder().sink("s", sink).build().start();
+    pipeline = f.builder().sink("s", sink).build().start();
     pipeline.emit(records(0, 3));
     Await.until("first batch acknowledged", WAIT, acked::size, n -> n == 3);
     pipeline.emit(records(3, 3));
@@ -188,13 +182,13 @@ class PipelineTest {
         new DelegatingSink(inner) {
           @Override
           public CompletionStage<SendOutcome> send(EncodedBatch batch) {
-            CompletableFuture<SendOutcome> f = new CompletableFuture<>();
-            pending.add(f);
-            return f;
+            CompletableFuture<SendOutcome> future = new CompletableFuture<>();
+            pending.add(future);
+            return future;
           }
         };
     long budget = 8 * 1024;
-    pipeline = builder().sink("stuck", stuck).maxQueuedBytes(budget).build().start();
+    pipeline = f.builder().sink("stuck", stuck).maxQueuedBytes(budget).build().start();
     AtomicLong emitted = new AtomicLong();
     Thread reader =
         new Thread(
@@ -224,30 +218,38 @@ class PipelineTest {
         new Thread(
             () -> {
               while (acked.size() < 500) {
-                CompletableFuture<SendOutcome> f = pending.poll();
-                if (f != null) {
-                  f.complete(SendOutcome.accepted());
+                CompletableFuture<SendOutcome> p = pending.poll();
+                if (p != null) {
+                  p.complete(SendOutcome.accepted());
                 } else {
                   Thread.onSpinWait();
                 }
               }
             });
     answerer.start();
+    f.advanceUntil("everything acknowledged", TICK, () -> acked.size() == 500);
     reader.join(WAIT.toMillis());
-    Await.until("everything acknowledged", WAIT, acked::size, n -> n == 500);
     answerer.join(WAIT.toMillis());
     assertThat(metrics.value("logchute_pipeline_queued_bytes_peak")).isLessThanOrEqualTo(budget);
     assertThat(pipeline.queuedBytes()).isZero();
   }
 
   @Test
-  void closeGivesUpAtItsDeadlineWithoutAcknowledging() throws Exception {
+  void closeGivesUpAtItsDeadlineOnTheClockWithoutAcknowledging() throws Exception {
     InMemorySink sink =
-        new InMemorySink(limits(100, 1)).otherwise(b -> SendOutcome.retry(Duration.ZERO, "down"));
-    pipeline = builder().sink("s", sink).build().start();
+        new InMemorySink(limits(5, 1)).otherwise(b -> SendOutcome.retry(Duration.ZERO, "down"));
+    pipeline = f.builder().sink("s", sink).build().start();
     pipeline.emit(records(0, 5));
     Await.until("a send was attempted", WAIT, () -> sink.sent().size() > 0);
-    assertThat(pipeline.close(Duration.ofMillis(50))).isFalse();
+    Thread closer = new Thread(() -> pipeline.close(Duration.ofSeconds(30)), "closer");
+    closer.start();
+    Await.until("close waits on the clock", WAIT, () -> f.clock.isWaiting("closer"));
+    f.clock.advance(Duration.ofMillis(29_999));
+    Await.until("close waits again", WAIT, () -> f.clock.isWaiting("closer"));
+    assertThat(closer.isAlive()).isTrue();
+    f.clock.advance(Duration.ofMillis(1));
+    closer.join(WAIT.toMillis());
+    assertThat(closer.isAlive()).isFalse();
     assertThat(acked).isEmpty();
     assertThat(sink.closed()).isTrue();
     pipeline = null;
@@ -255,40 +257,46 @@ class PipelineTest {
 
   @Test
   void closeFlushesWhatLingersAndAcknowledgesIt() throws Exception {
-    InMemorySink sink = new InMemorySink(new SinkLimits(1000, 1 << 20, Duration.ofHours(1), 1));
-    pipeline = builder().sink("s", sink).build().start();
+    InMemorySink sink = new InMemorySink(new SinkLimits(1000, 1 << 20, hour(), 1));
+    pipeline = f.builder().sink("s", sink).build().start();
     pipeline.emit(records(0, 5));
+    // no clock move needed: close sends at once and the sink accepts at once
     assertThat(pipeline.close(Duration.ofSeconds(10))).isTrue();
     assertThat(acked).hasSize(5);
     pipeline = null;
   }
 
-  /** Forwards everything to another sink; tests override what they need. */
-  private static class DelegatingSink implements Sink {
-    private final Sink inner;
+  @Test
+  void closeWaitsForAStuckSinkThreadOnlyItsGraceOnTheClock() throws Exception {
+    CompletableFuture<Void> entered = new CompletableFuture<>();
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    InMemorySink inner = new InMemorySink(limits(1, 1));
+    Sink stuck =
+        new DelegatingSink(inner) {
+          @Override
+          public EncodedBatch encode(List<LogRecord> records) {
+            entered.complete(null);
+            release.join(); // a buggy sink blocks its batching thread
+            return super.encode(records);
+          }
+        };
+    pipeline = f.builder().sink("s", stuck).build().start();
+    pipeline.emit(records(0, 1));
+    Await.until("encode entered", WAIT, entered::isDone);
+    Thread closer = new Thread(() -> pipeline.close(Duration.ofSeconds(2)), "closer");
+    closer.start();
+    Await.until("close waits for the budget", WAIT, () -> f.clock.isWaiting("closer"));
+    f.clock.advance(Duration.ofSeconds(2));
+    Await.until("close waits for the thread", WAIT, () -> f.clock.isWaiting("closer"));
+    f.clock.advance(Pipeline.STOP_GRACE);
+    closer.join(WAIT.toMillis());
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(inner.closed()).isTrue();
+    release.complete(null);
+    pipeline = null;
+  }
 
-    DelegatingSink(Sink inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public SinkLimits limits() {
-      return inner.limits();
-    }
-
-    @Override
-    public EncodedBatch encode(List<LogRecord> records) {
-      return inner.encode(records);
-    }
-
-    @Override
-    public CompletionStage<SendOutcome> send(EncodedBatch batch) {
-      return inner.send(batch);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
+  private static Duration hour() {
+    return Duration.ofHours(1);
   }
 }
