@@ -9,14 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The agent as a real child JVM, on this test's class path (so test sink plugins are there). */
-final class AgentProcess implements AutoCloseable {
+/**
+ * The agent as a real child JVM, on this test's class path (so test sink plugins are there). Public
+ * for the torture tests in {@code io.github.logchute.examples.torture}.
+ */
+public final class AgentProcess implements AutoCloseable {
 
   final Process process;
   final Path stdout;
   final Path stderr;
 
-  AgentProcess(Path workDir, String name, List<String> args, Map<String, String> env)
+  public AgentProcess(Path workDir, String name, List<String> args, Map<String, String> env)
       throws IOException {
     this(workDir, name, args, env, List.of());
   }
@@ -74,7 +77,7 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /** The port of /metrics, /healthz, /readyz, once the agent has logged it. */
-  int statusPort(Duration timeout) {
+  public int statusPort(Duration timeout) {
     String marker = "metrics and health on port ";
     Await.until(
         "the agent reports its status port",
@@ -99,22 +102,32 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
-  List<String> stdoutLines() throws IOException {
+  public List<String> stdoutLines() throws IOException {
     return Files.readAllLines(stdout);
   }
 
-  String stderrText() throws IOException {
+  public String stderrText() throws IOException {
     return Files.readString(stderr);
   }
 
+  /** The child process (its pid, whether it is alive). */
+  public Process process() {
+    return process;
+  }
+
+  /** The file the child's stderr (the agent's own log) goes to. */
+  public Path stderrFile() {
+    return stderr;
+  }
+
   /** SIGKILL, and wait until the process is gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }
 
   /** SIGTERM, and wait for the exit. */
-  int terminate(Duration timeout) throws InterruptedException {
+  public int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
     Await.until("agent exited after SIGTERM", timeout, () -> !process.isAlive());
     return process.exitValue();

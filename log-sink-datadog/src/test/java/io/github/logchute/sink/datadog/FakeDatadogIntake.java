@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
@@ -45,6 +46,8 @@ public final class FakeDatadogIntake
   private final List<JsonNode> accepted = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
   private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+  private volatile Consumer<JsonNode> listener = log -> {};
+  private volatile boolean keepAccepted = true;
   private int droppedTooOld;
   private int authFailures;
   private int tooLargeAnswers;
@@ -58,6 +61,22 @@ public final class FakeDatadogIntake
   /** The key the intake accepts from now on (key rotation). */
   public void apiKey(String key) {
     this.apiKey = key;
+  }
+
+  /**
+   * Calls {@code l} with every log accepted from now on, on the server's thread, in the order of
+   * acceptance (while the intake's lock is held: keep it short).
+   */
+  public void onAccepted(Consumer<JsonNode> l) {
+    this.listener = l;
+  }
+
+  /**
+   * Whether accepted logs are kept for {@link #accepted()} and {@link #counts()} (default true);
+   * long runs that count with {@link #onAccepted} turn it off to bound the test's memory.
+   */
+  public void keepAccepted(boolean keep) {
+    this.keepAccepted = keep;
   }
 
   /** Answers 413 to valid requests of more than {@code n} logs (a smaller intake limit). */
@@ -95,8 +114,11 @@ public final class FakeDatadogIntake
           droppedTooOld++;
           continue;
         }
-        accepted.add(log);
-        counts.merge(log.get("message").asText(), 1, Integer::sum);
+        if (keepAccepted) {
+          accepted.add(log);
+          counts.merge(log.get("message").asText(), 1, Integer::sum);
+        }
+        listener.accept(log);
       }
     }
     return FakeHttpServer.Response.json(202, "{}");

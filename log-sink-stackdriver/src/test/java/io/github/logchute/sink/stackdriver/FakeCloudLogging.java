@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -33,6 +34,8 @@ public final class FakeCloudLogging implements AutoCloseable {
   private final List<Map<String, Object>> written = new CopyOnWriteArrayList<>();
   private final Deque<Integer> faults = new ArrayDeque<>();
   private volatile Predicate<Map<String, Object>> poison = e -> false;
+  private volatile Consumer<Map<String, Object>> listener = e -> {};
+  private volatile boolean keepEntries = true;
 
   public FakeCloudLogging(String... acceptedTokens) {
     tokens.addAll(List.of(acceptedTokens));
@@ -62,6 +65,30 @@ public final class FakeCloudLogging implements AutoCloseable {
   /** Entries matching {@code p} are refused with a per-entry INVALID_ARGUMENT. */
   public void rejectEntriesWhere(Predicate<Map<String, Object>> p) {
     poison = p;
+  }
+
+  /**
+   * Calls {@code l} with every entry written from now on, on the server's thread (the entries of
+   * one request in their order; requests may be handled concurrently).
+   */
+  public void onWritten(Consumer<Map<String, Object>> l) {
+    listener = l;
+  }
+
+  /**
+   * Whether written entries are kept for {@link #entries()} (default true); long runs that count
+   * with {@link #onWritten} turn it off to bound the test's memory.
+   */
+  public void keepEntries(boolean keep) {
+    keepEntries = keep;
+  }
+
+  /**
+   * Answers the next requests with {@code answers} (slow answers, connection resets...) before any
+   * checking: a scripted answer writes nothing.
+   */
+  public void enqueue(Response... answers) {
+    server.enqueue(answers);
   }
 
   /** Every entry written (accepted), in arrival order. */
@@ -110,7 +137,10 @@ public final class FakeCloudLogging implements AutoCloseable {
         ok.add(e);
       }
     }
-    written.addAll(ok);
+    if (keepEntries) {
+      written.addAll(ok);
+    }
+    ok.forEach(listener);
     if (refused.isEmpty()) {
       return Response.json(200, "{}");
     }
