@@ -25,6 +25,7 @@ public final class EngineHarness implements AutoCloseable {
   public final MetricsRegistry metrics;
   public final FileTailer tailer;
   public final Pipeline pipeline;
+  private final Clock clock;
   private boolean closed;
 
   /**
@@ -68,6 +69,7 @@ public final class EngineHarness implements AutoCloseable {
 
   private EngineHarness(Builder b) throws IOException {
     this.metrics = b.metrics;
+    this.clock = b.clock;
     TailerConfig config =
         b.tweak
             .apply(
@@ -178,11 +180,30 @@ public final class EngineHarness implements AutoCloseable {
   /** Stops reading, flushes for up to 10 s, saves checkpoints. */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      tailer.stopReading();
-      pipeline.close(Duration.ofSeconds(10));
-      tailer.close();
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Runnable shutdown =
+        () -> {
+          tailer.stopReading();
+          pipeline.close(Duration.ofSeconds(10));
+          tailer.close();
+        };
+    if (!(clock instanceof FakeClock fake)) {
+      shutdown.run();
+      return;
+    }
+    // on a fake clock the flush deadline and retries run on the test's time: move it while closing
+    Thread t = new Thread(shutdown, "engine-harness-close");
+    t.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (t.isAlive()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("the engine did not close within 60 s");
+      }
+      fake.advance(Duration.ofMillis(10));
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
     }
   }
 }

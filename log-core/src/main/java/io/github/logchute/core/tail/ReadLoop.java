@@ -189,14 +189,18 @@ final class ReadLoop implements Runnable {
    */
   private void finish(TrackedFile f, TrackedFile next, List<LogRecord> out)
       throws InterruptedException {
+    long held = Long.MAX_VALUE;
     if (next != null && !next.parked && !next.started()) {
+      long before = f.assembler.safeOffset();
       if (f.assembler.handOver(next.assembler, out) > 0) {
         f.carriedTo = next;
+        held = before; // until the next file delivers it, the partial line is read again from here
       }
     } else {
       f.assembler.finish(out);
     }
     emit(f, out, true);
+    f.safeOffset = Math.min(f.safeOffset, held);
     f.released = true;
     t.metrics.filesReleased.increment();
   }
