@@ -51,6 +51,10 @@ final class AgentUnderTest implements AutoCloseable {
     volatile Map<String, Double> lastMetrics = Map.of();
     volatile List<Checkpoint> checkpointsAtKill = List.of();
     volatile boolean checkpointFileAtKill;
+    volatile String checkpointTextAtKill;
+
+    /** A SIGTERM that stopped before everything read was delivered (the rest is read again). */
+    volatile boolean undelivered;
 
     Run(String name, long startNanos, AgentProcess process, int port) {
       this.name = name;
@@ -123,6 +127,11 @@ final class AgentUnderTest implements AutoCloseable {
     r.exitCode = r.process.process().exitValue();
     Path file = dataDir.resolve("checkpoints.json");
     r.checkpointFileAtKill = Files.exists(file);
+    try {
+      r.checkpointTextAtKill = r.checkpointFileAtKill ? Files.readString(file) : null;
+    } catch (IOException e) {
+      r.checkpointTextAtKill = null;
+    }
     r.checkpointsAtKill = readCheckpoints(file);
     return r;
   }
@@ -134,6 +143,16 @@ final class AgentUnderTest implements AutoCloseable {
     r.exitCode = r.process.terminate(timeout);
     r.endNanos = System.nanoTime();
     r.end = End.TERMINATED;
+    try {
+      // a stop that gave up flushing (a sink down past shutdownTimeout) leaves the rest to the next
+      // start, as a kill does: what it saved bounds the duplicates that follow
+      r.undelivered = r.process.stderrText().contains("before everything read was delivered");
+    } catch (IOException e) {
+      r.undelivered = false;
+    }
+    if (r.undelivered) {
+      r.checkpointsAtKill = readCheckpoints(dataDir.resolve("checkpoints.json"));
+    }
     return r;
   }
 

@@ -236,7 +236,7 @@ final class InvariantChecker {
       boolean explained = false;
       for (int j = Math.max(a, 0); j < b && !explained; j++) {
         Run r = runs.get(j);
-        explained = r.end == End.KILLED && allowedAfterKill(m, r, index);
+        explained = (r.end == End.KILLED || r.undelivered) && allowedAfterKill(m, r, index);
       }
       if (!explained) {
         String why =
@@ -247,7 +247,10 @@ final class InvariantChecker {
                     + " .. "
                     + runs.get(b).name
                     + ")";
-        f.message("duplicate-" + sink, "messages delivered again without a kill to excuse it", m);
+        f.message(
+            "duplicate-" + sink,
+            "messages delivered again without a kill (or a stop that could not flush) to excuse it",
+            m);
         f.add(
             "duplicate-detail-" + sink,
             m.container() + " seq " + m.seq() + " delivered " + ds.size() + "x: " + why);
@@ -284,7 +287,7 @@ final class InvariantChecker {
       }
       for (LostReport r : reports) {
         if (r.identified()
-            && index.files(r.device(), r.inode()).contains(file)
+            && index.files(r).contains(file)
             && (r.offset() < 0 || r.offset() <= p.offset())) {
           return r;
         }
@@ -313,7 +316,7 @@ final class InvariantChecker {
                 + r.line());
         continue;
       }
-      List<FileRec> candidates = index.files(r.device(), r.inode());
+      List<FileRec> candidates = index.files(r);
       if (candidates.isEmpty()) {
         f.add("lost-report", r.run() + " reported lost a file nobody wrote: " + r.line());
         continue;
@@ -377,7 +380,7 @@ final class InvariantChecker {
   /** A kill -9 left a checkpoint of {@code file} short of its end: a later loss claim is fair. */
   private static boolean unavoidable(FileRec file, List<Run> runs, Index index) {
     for (Run r : runs) {
-      if (r.end != End.KILLED) {
+      if (r.end != End.KILLED && !r.undelivered) {
         continue;
       }
       for (Checkpoint c : r.checkpointsAtKill) {
@@ -407,7 +410,7 @@ final class InvariantChecker {
           if (!lr.run().equals(r.name) || !lr.identified()) {
             continue;
           }
-          for (FileRec file : index.files(lr.device(), lr.inode())) {
+          for (FileRec file : index.files(lr)) {
             if (file.container.equals(c.name)) {
               lines++;
               bytes += Math.max(0, lr.bytes());
@@ -535,6 +538,17 @@ final class InvariantChecker {
     Index(Map<String, List<Holder>> holders, Map<Holder, FileRec> fileOf) {
       this.holders = holders;
       this.fileOf = fileOf;
+    }
+
+    /** The files a lost report names: its identity, read through its path (inodes are reused). */
+    List<FileRec> files(LostReport r) {
+      List<FileRec> out = new ArrayList<>();
+      for (FileRec f : files(r.device(), r.inode())) {
+        if (r.path() == null || r.path().isEmpty() || f.link.toString().equals(r.path())) {
+          out.add(f);
+        }
+      }
+      return out;
     }
 
     List<FileRec> files(long dev, long ino) {

@@ -151,16 +151,40 @@ final class TortureRig implements AutoCloseable {
    */
   boolean awaitDelivered(long expected, Duration quiet, Duration max) {
     long start = System.nanoTime();
+    double[] lastRead = {-1};
     Await.until(
-        "every message delivered, or no delivery for " + quiet,
+        "every message delivered, or no delivery for " + quiet + " with the agent idle",
         max.plusSeconds(5),
         () -> {
           long now = System.nanoTime();
           return complete(expected)
-              || (now - Math.max(start, deliveries.lastNanos()) >= quiet.toNanos())
+              || (now - Math.max(start, deliveries.lastNanos()) >= quiet.toNanos()
+                  && agentIdle(lastRead))
               || now - start >= max.toNanos();
         });
     return complete(expected);
+  }
+
+  /**
+   * Whether the running agent holds nothing undelivered (no queued bytes, no checkpoint lag) and
+   * read nothing since the last look: a sink waiting out a long back-off is not idle. An agent that
+   * is not running is idle.
+   */
+  private boolean agentIdle(double[] lastRead) {
+    if (!agent.running()) {
+      return true;
+    }
+    Map<String, Double> m = agent.metrics();
+    if (m == null) {
+      return false;
+    }
+    double read = AgentUnderTest.sum(m, "logchute_bytes_read_total");
+    boolean idle =
+        AgentUnderTest.sum(m, "logchute_pipeline_queued_bytes") == 0
+            && AgentUnderTest.sum(m, "logchute_checkpoint_lag_bytes") == 0
+            && read == lastRead[0];
+    lastRead[0] = read;
+    return idle;
   }
 
   /** Waits until nothing arrived for {@code quiet}: what is in flight has landed. */
@@ -214,6 +238,10 @@ final class TortureRig implements AutoCloseable {
             r.process.stderrFile(),
             dir.resolve(r.name + ".log"),
             StandardCopyOption.REPLACE_EXISTING);
+        if (r.checkpointTextAtKill != null) {
+          Files.writeString(
+              dir.resolve(r.name + "-checkpoints-at-kill.json"), r.checkpointTextAtKill);
+        }
       }
       Path cp = agent.dataDir().resolve("checkpoints.json");
       if (Files.exists(cp)) {

@@ -309,8 +309,54 @@ final class Chains {
     return null;
   }
 
-  /** Resumes {@code s} at a saved position, if one of {@code saved} is for it. */
+  /**
+   * Resumes {@code s} at a saved position, if one of {@code saved} is for it: by inode and content,
+   * or — for a copy made while logchute was down (copytruncate), or a compressed file — by content
+   * alone.
+   */
   private boolean resume(ContainerLog c, Siblings.Sibling s, List<FileCheckpoint> saved) {
+    if (resumeByIdentity(c, s, saved)) {
+      return true;
+    }
+    if (s.gz()) {
+      return false;
+    }
+    for (Iterator<FileCheckpoint> it = saved.iterator(); it.hasNext(); ) {
+      FileCheckpoint cp = it.next();
+      if (cp.fingerprintLength() == 0
+          || s.size() < cp.offset()
+          || !new Fingerprint(cp.fingerprintLength(), cp.fingerprint()).isPrefixOf(s.head())) {
+        continue;
+      }
+      FileChannel ch = opener.open(s.path());
+      if (ch == null) {
+        return false;
+      }
+      try {
+        if (FileOpener.matches(cp, ch, ch.size())) {
+          TrackedFile f = opener.plain(c, s.identity(), ch, cp.offset());
+          it.remove();
+          metrics.resumed.increment();
+          metrics.rotatedPickedUp.increment();
+          LOG.log(
+              Level.INFO,
+              "{0}: copied while logchute was down (copytruncate); resuming the copy {1} at offset"
+                  + " {2}",
+              c.link,
+              s.path().getFileName(),
+              Long.toString(cp.offset()));
+          addRotated(c, f, s.key());
+          return true;
+        }
+        FileOpener.closeQuietly(ch);
+      } catch (IOException e) {
+        FileOpener.closeQuietly(ch);
+      }
+    }
+    return false;
+  }
+
+  private boolean resumeByIdentity(ContainerLog c, Siblings.Sibling s, List<FileCheckpoint> saved) {
     for (Iterator<FileCheckpoint> it = saved.iterator(); it.hasNext(); ) {
       FileCheckpoint cp = it.next();
       TrackedFile f = null;
@@ -324,6 +370,14 @@ final class Chains {
             f = opener.plain(c, s.identity(), ch, cp.offset());
           } else {
             FileOpener.closeQuietly(ch);
+            metrics.checkpointMismatch.increment();
+            LOG.log(
+                Level.WARNING,
+                "{0}: {1} has the inode of a saved position (offset {2}) but not its content (inode"
+                    + " reused, or the file rewritten)",
+                c.link,
+                s.path().getFileName(),
+                Long.toString(cp.offset()));
           }
         } else if (s.gz()
             && cp.fingerprintLength() > 0

@@ -67,6 +67,27 @@ final class Checkpoints {
     return (c != null ? c : next.committed()) >= 0;
   }
 
+  /**
+   * A rotated file delivered to its end whose next file has data: the runtime writes no more into
+   * it, so it is as good as finished.
+   */
+  private static boolean complete(
+      TrackedFile f, long committed, List<TrackedFile> chain, int index) {
+    if (!f.rotated || f.carriedTo != null || index + 1 >= chain.size()) {
+      return false;
+    }
+    try {
+      LogInput in = f.input;
+      if (committed < 0 || committed != in.size() || f.fingerprint().length() == 0) {
+        return false;
+      }
+      TrackedFile next = chain.get(index + 1);
+      return next.parked ? next.lastSeenSize > 0 : next.input.size() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Saves now; true if it worked. */
   synchronized boolean save(long nowMillis) {
     List<FileCheckpoint> entries = new ArrayList<>();
@@ -92,6 +113,14 @@ final class Checkpoints {
         if (entry == null) {
           long committed = f.committed();
           commits.put(f, committed);
+          if (complete(f, committed, chain, i)) {
+            // read and delivered to its end, and the next file has begun: it will not grow, so a
+            // restart that finds it gone (compressed and deleted meanwhile) has lost nothing
+            Fingerprint fp = f.fingerprint();
+            done.add(
+                new CheckpointStore.Finished(c.link.toString(), fp.length(), fp.crc(), committed));
+            continue;
+          }
           entry = entryFor(f, committed, nowMillis);
         }
         if (entry == null) {

@@ -193,6 +193,9 @@ final class ReadLoop implements Runnable {
     if (next != null && !next.parked && !next.started()) {
       long before = f.assembler.safeOffset();
       if (f.assembler.handOver(next.assembler, out) > 0) {
+        // the next file now holds a line that began here: its committed offset is -1 until that
+        // line is delivered, which keeps this file in the checkpoints
+        next.safeOffset = next.assembler.safeOffset();
         f.carriedTo = next;
         held = before; // until the next file delivers it, the partial line is read again from here
       }

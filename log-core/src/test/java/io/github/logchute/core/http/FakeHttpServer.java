@@ -169,6 +169,11 @@ public final class FakeHttpServer implements AutoCloseable {
     script.addAll(List.of(answers));
   }
 
+  /** Drops the answers enqueued and not used yet: the handler answers from now on. */
+  public synchronized void clearEnqueued() {
+    script.clear();
+  }
+
   /** A snapshot of every request received so far, in arrival order. */
   public synchronized List<Request> requests() {
     return List.copyOf(requests);

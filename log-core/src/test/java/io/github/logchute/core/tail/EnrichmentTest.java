@@ -139,10 +139,8 @@ class EnrichmentTest {
       // the pod shows up later: the following lines are enriched
       enricher.team.put("ghost", "found");
       enricher.pod("ghost").complete(null);
-      io.github.logchute.core.Await.until(
-          "the late metadata is applied",
-          Duration.ofSeconds(10),
-          () -> h.metric("logchute_metadata_updates_total") == 1);
+      h.until(
+          "the late metadata is applied", () -> h.metric("logchute_metadata_updates_total") == 1);
       ghost.cri("stdout", "ghost 2");
       h.awaitMessages(2);
       assertThat(teams(h, "ghost ")).containsExactly(null, "found");
@@ -162,10 +160,7 @@ class EnrichmentTest {
       enricher.team.put("web", "new");
       LogSource source = h.sink.records().get(0).source();
       enricher.listener.accept(source);
-      io.github.logchute.core.Await.until(
-          "the change is applied",
-          Duration.ofSeconds(10),
-          () -> h.metric("logchute_metadata_updates_total") == 1);
+      h.until("the change is applied", () -> h.metric("logchute_metadata_updates_total") == 1);
       web.cri("stdout", "after");
       h.awaitMessages(2);
       assertThat(teams(h, "before")).containsExactly("old");
@@ -187,10 +182,7 @@ class EnrichmentTest {
       gone.close();
       java.nio.file.Files.delete(gone.live());
       java.nio.file.Files.delete(gone.link());
-      io.github.logchute.core.Await.until(
-          "the drained file's source is released",
-          Duration.ofSeconds(30),
-          () -> enricher.released.contains(source));
+      h.until("the drained file's source is released", () -> enricher.released.contains(source));
       assertThat(enricher.released).containsExactly(source);
     }
   }

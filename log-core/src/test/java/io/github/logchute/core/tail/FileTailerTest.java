@@ -2,7 +2,6 @@ package io.github.logchute.core.tail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.logchute.core.Await;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.checkpoint.CheckpointStore;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +51,7 @@ class FileTailerTest {
     a.cri("stdout", "old 1");
     a.cri("stdout", "old 2");
     try (TailHarness h = new TailHarness(data(), logs.glob(), b -> b.startAt(StartAt.END))) {
-      Await.until(
-          "file opened", TailHarness.WAIT, () -> h.metric("logchute_files_opened_total") == 1);
+      h.until("file opened", () -> h.metric("logchute_files_opened_total") == 1);
       KubeletLogs.Container b = logs.container("prod", "web-2", "app");
       b.cri("stdout", "b 1");
       a.cri("stdout", "new a");
@@ -105,10 +103,7 @@ class FileTailerTest {
       a.cri("stdout", "three");
       h.awaitMessages(3);
       assertThat(h.messages()).containsExactly("one", "two", "three");
-      Await.until(
-          "rotated file released",
-          TailHarness.WAIT,
-          () -> h.metric("logchute_files_released_total") == 1);
+      h.until("rotated file released", () -> h.metric("logchute_files_released_total") == 1);
       assertThat(h.metric("logchute_rotations_total")).isEqualTo(1);
     }
   }
@@ -143,12 +138,8 @@ class FileTailerTest {
       Files.delete(a.live());
       Files.delete(a.link());
       h.awaitMessages(1001);
-      Await.until(
-          "released", TailHarness.WAIT, () -> h.metric("logchute_files_released_total") == 1);
-      Await.until(
-          "no file tracked",
-          TailHarness.WAIT,
-          () -> h.metrics.value("logchute_files_tracked") == 0);
+      h.until("released", () -> h.metric("logchute_files_released_total") == 1);
+      h.until("no file tracked", () -> h.metrics.value("logchute_files_tracked") == 0);
     }
   }
 
@@ -160,8 +151,7 @@ class FileTailerTest {
     Files.createDirectories(data());
     Files.writeString(data().resolve(CheckpointStore.FILE_NAME), "{\"version\":1,\"files\":[{\"pa");
     try (TailHarness h = new TailHarness(data(), logs.glob(), b -> b.startAt(StartAt.END))) {
-      Await.until(
-          "file opened", TailHarness.WAIT, () -> h.metric("logchute_files_opened_total") == 1);
+      h.until("file opened", () -> h.metric("logchute_files_opened_total") == 1);
       a.cri("stdout", "new");
       h.awaitMessages(1);
       assertThat(h.messages()).containsExactly("new");
@@ -183,15 +173,10 @@ class FileTailerTest {
     garbage.write("\n");
     good.cri("stdout", "still read");
     try (TailHarness h = new TailHarness(data(), logs.glob(), b -> b)) {
-      Await.until(
-          "the good file's line", TailHarness.WAIT, () -> h.messages().contains("still read"));
-      Await.until(
-          "garbage kept as raw records",
-          TailHarness.WAIT,
-          () -> h.metric("logchute_lines_unparsed_total") > 0);
-      Await.until(
+      h.until("the good file's line", () -> h.messages().contains("still read"));
+      h.until("garbage kept as raw records", () -> h.metric("logchute_lines_unparsed_total") > 0);
+      h.until(
           "every line of the garbage file delivered",
-          TailHarness.WAIT,
           () -> h.metric("logchute_lines_read_total"),
           n -> n == 2 + noiseLines(noise));
       assertThat(h.sink.records())

@@ -2,7 +2,6 @@ package io.github.logchute.core.tail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.logchute.core.Await;
 import io.github.logchute.core.LogRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,11 +56,7 @@ class OpenFileBoundTest {
         }
       }
       h.awaitMessages(400);
-      Await.until(
-          "at most 2 files open",
-          TailHarness.WAIT,
-          () -> h.metrics.value("logchute_files_open"),
-          v -> v <= 2);
+      h.until("at most 2 files open", () -> h.metrics.value("logchute_files_open"), v -> v <= 2);
       assertThat(h.metric("logchute_files_parked_total")).isGreaterThanOrEqualTo(6);
 
       for (int i = 0; i < 8; i++) {
@@ -77,11 +72,7 @@ class OpenFileBoundTest {
             .as("pod%d in order, once", i)
             .isEqualTo(expected("pod" + i, 0, 70));
       }
-      Await.until(
-          "idle files parked again",
-          TailHarness.WAIT,
-          () -> h.metrics.value("logchute_files_open"),
-          v -> v <= 2);
+      h.until("idle files parked again", () -> h.metrics.value("logchute_files_open"), v -> v <= 2);
     } finally {
       for (KubeletLogs.Container c : cs) {
         c.close();
@@ -103,11 +94,7 @@ class OpenFileBoundTest {
         cs.get(i).cri("stdout", "pod" + i + " line 0");
       }
       h.awaitMessages(3);
-      Await.until(
-          "two files parked",
-          TailHarness.WAIT,
-          () -> h.metrics.value("logchute_files_open"),
-          v -> v <= 1);
+      h.until("two files parked", () -> h.metrics.value("logchute_files_open"), v -> v <= 1);
       // write, rotate, write, rotate again (the first rotated file is gzipped), write — faster
       // than the watcher looks, so the parked files are found renamed or compressed
       for (int i = 0; i < 3; i++) {
@@ -160,22 +147,14 @@ class OpenFileBoundTest {
       a.cri("stdout", "a line 0");
       b.cri("stdout", "b line 0");
       h.awaitMessages(2);
-      Await.until(
-          "one file parked",
-          TailHarness.WAIT,
-          () -> h.metric("logchute_files_parked_total"),
-          v -> v >= 1);
+      h.until("one file parked", () -> h.metric("logchute_files_parked_total"), v -> v >= 1);
       a.close();
       b.close();
       for (KubeletLogs.Container c : List.of(a, b)) {
         Files.delete(c.live());
         Files.delete(c.link());
       }
-      Await.until(
-          "both files let go",
-          TailHarness.WAIT,
-          () -> h.metrics.value("logchute_files_tracked"),
-          v -> v == 0);
+      h.until("both files let go", () -> h.metrics.value("logchute_files_tracked"), v -> v == 0);
       assertThat(h.metric("logchute_files_lost_total")).isZero();
       assertThat(h.messages()).containsExactlyInAnyOrder("a line 0", "b line 0");
     }

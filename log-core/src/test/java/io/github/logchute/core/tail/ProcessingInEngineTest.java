@@ -84,10 +84,8 @@ class ProcessingInEngineTest {
           c.cri("stderr", line);
         }
         // the trace is held: it may go on, and no later stderr line has ended it
-        io.github.logchute.core.Await.until(
-            "the trace is read",
-            TailHarness.WAIT,
-            () -> h.metric("logchute_bytes_read_total") >= c.bytesInFile());
+        h.until(
+            "the trace is read", () -> h.metric("logchute_bytes_read_total") >= c.bytesInFile());
       }
       String checkpoint = Files.readString(data.resolve("checkpoints.json"));
       assertThat(checkpoint).contains("\"offset\":" + traceStart + ",");

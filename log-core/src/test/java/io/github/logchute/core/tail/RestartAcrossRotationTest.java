@@ -125,9 +125,8 @@ class RestartAcrossRotationTest {
       a.rotate(5, List.of()); // first -> 0.log.00000000, read to its end and let go
       a.cri("stdout", "second file");
       h.awaitMessages(2);
-      io.github.logchute.core.Await.until(
+      h.until(
           "the first file is finished and its fingerprint saved",
-          TailHarness.WAIT,
           () -> {
             try {
               return Files.readString(data.resolve("checkpoints.json")).contains("\"finished\"");
@@ -144,9 +143,8 @@ class RestartAcrossRotationTest {
     try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
       h.awaitMessages(1);
       // the rotated second file is resumed at its end: nothing of it, nothing of the first, again
-      io.github.logchute.core.Await.until(
+      h.until(
           "the rotated second file is released",
-          TailHarness.WAIT,
           () -> h.metric("logchute_files_released_total") >= 1);
       assertThat(h.messages()).containsExactly("third file");
     }

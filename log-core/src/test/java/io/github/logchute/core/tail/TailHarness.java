@@ -2,6 +2,7 @@ package io.github.logchute.core.tail;
 
 import io.github.logchute.core.Await;
 import io.github.logchute.core.EngineHarness;
+import io.github.logchute.core.FakeClock;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
@@ -14,14 +15,24 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** A running FileTailer + Pipeline into an in-memory sink, with test-speed intervals. */
 final class TailHarness implements AutoCloseable {
 
-  static final Duration WAIT = Duration.ofSeconds(30);
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** How far the clock moves at each look of {@link #until}. */
+  static final Duration STEP = Duration.ofMillis(10);
 
   final MetricsRegistry metrics = new MetricsRegistry();
+
+  /** The engine's clock: time passes only as {@link #until} moves it. */
+  final FakeClock clock = new FakeClock();
+
   final InMemorySink sink;
   final FileTailer tailer;
   final Pipeline pipeline;
@@ -77,6 +88,7 @@ final class TailHarness implements AutoCloseable {
             .processing(processing)
             .maxQueuedBytes(maxQueuedBytes)
             .retry(new RetryPolicy(Duration.ofMillis(2), Duration.ofMillis(20)))
+            .clock(clock)
             .start();
     this.tailer = engine.tailer;
     this.pipeline = engine.pipeline;
@@ -87,8 +99,31 @@ final class TailHarness implements AutoCloseable {
   }
 
   void awaitMessages(int n) {
-    Await.until(
-        "at least " + n + " records delivered", WAIT, () -> sink.records().size(), c -> c >= n);
+    until("at least " + n + " records delivered", () -> sink.records().size(), c -> c >= n);
+  }
+
+  /** Waits for {@code condition}, moving the engine's clock by {@link #STEP} at each look. */
+  void until(String what, BooleanSupplier condition) {
+    Await.until(what, WAIT, clock, STEP, condition);
+  }
+
+  /** As {@link #until(String, BooleanSupplier)}, describing the last value seen on failure. */
+  <T> void until(String what, Supplier<T> value, Predicate<T> ok) {
+    Object[] last = new Object[1];
+    try {
+      Await.until(
+          what,
+          WAIT,
+          clock,
+          STEP,
+          () -> {
+            T v = value.get();
+            last[0] = v;
+            return ok.test(v);
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " (last value: " + last[0] + ")", e);
+    }
   }
 
   long metric(String name) {

@@ -91,6 +91,11 @@ public final class FakeCloudLogging implements AutoCloseable {
     server.enqueue(answers);
   }
 
+  /** Drops the faults enqueued and not used yet. */
+  public void clearEnqueued() {
+    server.clearEnqueued();
+  }
+
   /** Every entry written (accepted), in arrival order. */
   public List<Map<String, Object>> entries() {
     return List.copyOf(written);
