@@ -75,6 +75,15 @@ final class SimContainer implements Runnable {
   private final List<Msg> msgs = new ArrayList<>();
   private final AtomicLong written = new AtomicLong();
   private long lastRotationSecond;
+
+  /**
+   * The least time between two rotations, like the kubelet's {@code containerLogMonitorInterval}
+   * (it checks sizes only that often, at least every 3 s): 0 rotates as soon as the size is
+   * reached.
+   */
+  private volatile long minRotationGapNanos;
+
+  private long lastRotationNanos = Long.MIN_VALUE / 2;
   private int generation;
   private final AtomicLong rotations = new AtomicLong();
 
@@ -158,8 +167,11 @@ final class SimContainer implements Runnable {
         }
         int bytes;
         synchronized (this) {
-          if (s.rotateBytes() > 0 && current.size >= s.rotateBytes()) {
+          if (s.rotateBytes() > 0
+              && current.size >= s.rotateBytes()
+              && System.nanoTime() - lastRotationNanos >= minRotationGapNanos) {
             rotate();
+            lastRotationNanos = System.nanoTime();
           }
           bytes = writeMessage(s);
         }
@@ -186,6 +198,11 @@ final class SimContainer implements Runnable {
   }
 
   /** Rotates now, with the current settings. */
+  /** Sets the least time between two size-triggered rotations (see the kubelet's interval). */
+  void minRotationGap(java.time.Duration gap) {
+    this.minRotationGapNanos = gap.toNanos();
+  }
+
   synchronized void rotate() {
     ContainerSettings s = settings;
     boolean copy = s.copyTruncate() > 0 && random.nextDouble() < s.copyTruncate();

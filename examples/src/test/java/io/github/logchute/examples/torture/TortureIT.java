@@ -75,6 +75,9 @@ class TortureIT {
         String ns = pick(r, "default", "shop", "batch");
         SimContainer c =
             rig.node().add(ns, "pod-" + i + "-" + (1000 + r.nextInt(9000)), "c" + i, s);
+        // the kubelet checks sizes at most every few seconds (containerLogMonitorInterval, >= 3 s):
+        // a file lives as long, so a rotated file is on disk for at least one scan
+        c.minRotationGap(Duration.ofSeconds(2));
         sims.add(c);
         plan.add("  " + c.describe() + ": " + s);
         scheduleRates(r, events, c, s, writeNanos);
@@ -145,6 +148,10 @@ class TortureIT {
     }
   }
 
+  /** {@code -Dtorture.copytruncate=false} leaves copytruncate out of the schedules. */
+  private static final boolean COPYTRUNCATE =
+      Boolean.parseBoolean(System.getProperty("torture.copytruncate", "true"));
+
   private static ContainerSettings containerSettings(SplittableRandom r) {
     int min = 40 + r.nextInt(200);
     int max = min + (r.nextInt(4) == 0 ? r.nextInt(4000) : r.nextInt(600));
@@ -158,7 +165,8 @@ class TortureIT {
         maxFiles,
         r.nextInt(10) != 0,
         r.nextInt(6),
-        r.nextInt(4) == 0 ? 0.3 : 0,
+        // logrotate's copytruncate is a setting of a file, not of one rotation: all or none
+        r.nextInt(4) == 0 && COPYTRUNCATE ? 1.0 : 0,
         r.nextBoolean() ? 0.3 : 0,
         0.02);
   }

@@ -289,8 +289,9 @@ final class Chains {
 
   /**
    * The chain's file {@code s} is: same inode (a plain file followed by descriptor), or same first
-   * bytes (its compressed copy, or a copytruncate's copy of the live file — which the reader is
-   * told to check). Parked files are matched by content only: their inode may have been reused.
+   * bytes (its compressed copy, or a copytruncate's copy of the live file, which the reader turns
+   * to when it finds the file truncated). Parked files are matched by content only: their inode may
+   * have been reused.
    */
   private static TrackedFile fileOf(ContainerLog c, Siblings.Sibling s) {
     for (TrackedFile f : c.files()) {
@@ -300,9 +301,6 @@ final class Chains {
     }
     for (TrackedFile f : c.files()) {
       if (Fingerprint.samePrefix(f.head, s.head())) {
-        if (!f.rotated && !s.gz()) {
-          f.copySeen = true;
-        }
         return f;
       }
     }
@@ -366,18 +364,20 @@ final class Chains {
           if (ch == null) {
             continue;
           }
-          if (FileOpener.matches(cp, ch, ch.size())) {
+          String why = FileOpener.mismatch(cp, ch, ch.size());
+          if (why == null) {
             f = opener.plain(c, s.identity(), ch, cp.offset());
           } else {
             FileOpener.closeQuietly(ch);
             metrics.checkpointMismatch.increment();
             LOG.log(
                 Level.WARNING,
-                "{0}: {1} has the inode of a saved position (offset {2}) but not its content (inode"
-                    + " reused, or the file rewritten)",
+                "{0}: {1} has the inode of a saved position (offset {2}) but not its content ({3}):"
+                    + " the inode was reused, or the file rewritten",
                 c.link,
                 s.path().getFileName(),
-                Long.toString(cp.offset()));
+                Long.toString(cp.offset()),
+                why);
           }
         } else if (s.gz()
             && cp.fingerprintLength() > 0
@@ -389,7 +389,15 @@ final class Chains {
                   new Fingerprint(cp.fingerprintLength(), cp.fingerprint()),
                   cp.tailLength(),
                   cp.tailHash());
-          if (in != null) {
+          if (in == null) {
+            LOG.log(
+                Level.WARNING,
+                "{0}: {1} begins like the file saved at offset {2} but is shorter or differs"
+                    + " before that offset",
+                c.link,
+                s.path().getFileName(),
+                Long.toString(cp.offset()));
+          } else {
             f = opener.gzip(c, s.identity(), in, cp.offset());
             LOG.log(
                 Level.INFO,

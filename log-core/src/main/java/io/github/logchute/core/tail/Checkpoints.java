@@ -78,7 +78,11 @@ final class Checkpoints {
     }
     try {
       LogInput in = f.input;
-      if (committed < 0 || committed != in.size() || f.fingerprint().length() == 0) {
+      // a compressed file's size is how far it was read, not how long it is
+      if (!in.growable()
+          || committed < 0
+          || committed != in.size()
+          || f.fingerprint().length() == 0) {
         return false;
       }
       TrackedFile next = chain.get(index + 1);
@@ -170,6 +174,11 @@ final class Checkpoints {
     if (in.growable()) {
       tailLen = (int) Math.min(Fingerprint.TAIL_BYTES, offset);
       try {
+        if (fp.length() > 0 && in.crc(0, fp.length()) != fp.crc()) {
+          // truncated and written again, and the reader has not seen it yet: the bytes there now
+          // are not the ones the offset counts; the last entry stands until the reader moves on
+          return null;
+        }
         if (tailLen > 0) {
           tail = in.crc(offset - tailLen, tailLen);
         }

@@ -151,6 +151,12 @@ final class ContainerLog {
     files.add(at, f);
   }
 
+  /** Inserts {@code next} right after {@code f} (a truncated file read again). */
+  synchronized void insertAfter(TrackedFile f, TrackedFile next) {
+    int at = files.indexOf(f);
+    files.add(at < 0 ? files.size() : at + 1, next);
+  }
+
   synchronized void remove(TrackedFile f) {
     files.remove(f);
   }

@@ -70,6 +70,16 @@ final class FileOpener {
     }
   }
 
+  /**
+   * The file behind {@code in} read again from its start as a new tracked file of {@code c} (it was
+   * truncated in place): same descriptor, new decoder.
+   */
+  TrackedFile reread(ContainerLog c, FileIdentity id, LogInput in) throws IOException {
+    TrackedFile f = tracked(c, id, in, 0);
+    f.head = in.head();
+    return f;
+  }
+
   /** A tracked compressed rotated file of {@code c}, already positioned in {@code in}. */
   TrackedFile gzip(ContainerLog c, FileIdentity id, LogInput.GzipInput in, long offset) {
     TrackedFile f = tracked(c, id, in, offset);
@@ -91,15 +101,23 @@ final class FileOpener {
    * bytes just before the saved offset.
    */
   static boolean matches(FileCheckpoint cp, FileChannel ch, long size) throws IOException {
+    return mismatch(cp, ch, size) == null;
+  }
+
+  /** Why an open file is not the one {@code cp} was saved for, or null if it is. */
+  static String mismatch(FileCheckpoint cp, FileChannel ch, long size) throws IOException {
     if (size < cp.offset() || size < cp.fingerprintLength()) {
-      return false;
+      return "it is shorter (" + size + " bytes)";
     }
     if (cp.fingerprintLength() > 0
         && Fingerprint.crc(ch, 0, cp.fingerprintLength()) != cp.fingerprint()) {
-      return false;
+      return "its first " + cp.fingerprintLength() + " bytes differ";
     }
-    return cp.tailLength() == 0
-        || Fingerprint.crc(ch, cp.offset() - cp.tailLength(), cp.tailLength()) == cp.tailHash();
+    if (cp.tailLength() > 0
+        && Fingerprint.crc(ch, cp.offset() - cp.tailLength(), cp.tailLength()) != cp.tailHash()) {
+      return "the " + cp.tailLength() + " bytes before the offset differ";
+    }
+    return null;
   }
 
   /** The end of the last complete line, so that reading does not begin in the middle of one. */

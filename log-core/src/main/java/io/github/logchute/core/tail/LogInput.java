@@ -31,6 +31,38 @@ interface LogInput extends Closeable {
   /** False for a compressed rotated file, which will never grow. */
   boolean growable();
 
+  /** No input: a file whose descriptor was handed to another tracked file. */
+  LogInput CLOSED =
+      new LogInput() {
+        @Override
+        public int read(ByteBuffer dst, long position) {
+          return -1;
+        }
+
+        @Override
+        public long size() {
+          return 0;
+        }
+
+        @Override
+        public long crc(long pos, int len) {
+          return -1;
+        }
+
+        @Override
+        public byte[] head() {
+          return Fingerprint.NO_BYTES;
+        }
+
+        @Override
+        public boolean growable() {
+          return false;
+        }
+
+        @Override
+        public void close() {}
+      };
+
   /** A plain file, read with positional reads on its descriptor. */
   static LogInput of(FileChannel channel) {
     return new LogInput() {

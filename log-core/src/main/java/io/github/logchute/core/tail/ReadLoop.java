@@ -1,6 +1,5 @@
 package io.github.logchute.core.tail;
 
-import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.SourceMetadata;
@@ -26,13 +25,6 @@ final class ReadLoop implements Runnable {
   private static final Logger LOG = System.getLogger(FileTailer.class.getName());
   private static final RateLimitedLogger RATE_LIMITED =
       RateLimitedLogger.every10Seconds(FileTailer.class.getName());
-
-  /**
-   * How much is read from a file between two checks that it still begins as it did (a file
-   * truncated and written again past the read position is noticed within this many bytes; a check
-   * is one read of its first 1 KiB).
-   */
-  static final long CHECK_EVERY_BYTES = 1 << 20;
 
   private final FileTailer t;
   private final long mergeTimeout;
@@ -110,18 +102,22 @@ final class ReadLoop implements Runnable {
     }
     try {
       LogInput in = f.input;
-      if (in.growable() && (f.eofSinceNanos >= 0 || f.readSinceCheck >= CHECK_EVERY_BYTES)) {
-        // new data after a pause, or a long stretch read: is it still the same file?
+      if (in.growable() && f.eofSinceNanos >= 0) {
+        // at its end: shorter than what was read? (rewritten past it is seen at the next read)
         long size = in.size();
         long position = f.assembler.position();
-        if (size < position || ((size > position || f.copySeen) && headChanged(f))) {
-          truncated(c, f, size, out);
+        if (size < position) {
+          truncated(c, f, size, out, "shorter than the read position");
           return true;
         }
-        f.readSinceCheck = 0;
+        f.knownSize = Math.max(f.knownSize, size);
       }
       if (read(f, buf, out)) {
         emit(f, out, false);
+        return true;
+      }
+      if (f.rewritten) {
+        truncated(c, f, in.size(), out, "the bytes before the read position changed");
         return true;
       }
       if (f.eofSinceNanos < 0) {
@@ -134,6 +130,10 @@ final class ReadLoop implements Runnable {
           // everything written here before the next file got its first byte is visible now
           if (read(f, buf, out)) {
             emit(f, out, false);
+            return true;
+          }
+          if (f.rewritten) {
+            truncated(c, f, f.input.size(), out, "the bytes before the read position changed");
             return true;
           }
           finish(f, next, out);
@@ -155,15 +155,30 @@ final class ReadLoop implements Runnable {
     }
   }
 
-  /** Reads and decodes one chunk; true if there was one. */
+  /**
+   * Reads and decodes one chunk; true if there was one. Before decoding it, checks that the bytes
+   * just before it are still those decoded last (a file truncated and written again past the read
+   * position would otherwise be read from the middle of another line): if not, sets {@code
+   * rewritten} and decodes nothing.
+   */
   private boolean read(TrackedFile f, ByteBuffer buf, List<LogRecord> out) throws IOException {
     buf.clear();
-    int n = f.input.read(buf, f.assembler.position());
+    long position = f.assembler.position();
+    int n = f.input.read(buf, position);
     if (n <= 0) {
       return false;
     }
+    if (f.tailLength > 0
+        && f.input.growable()
+        && f.input.crc(position - f.tailLength, f.tailLength) != f.tailCrc) {
+      f.rewritten = true;
+      return false;
+    }
     t.metrics.bytesRead.add(n);
-    f.readSinceCheck += n;
+    int tail = Math.min(n, Fingerprint.TAIL_BYTES);
+    f.tailCrc = Fingerprint.crc(buf.array(), n - tail, tail);
+    f.tailLength = tail;
+    f.knownSize = Math.max(f.knownSize, position + n);
     f.assembler.feed(buf.array(), 0, n, out);
     f.eofSinceNanos = -1;
     if (f.head.length < Fingerprint.HEAD_BYTES && f.input.growable()) {
@@ -208,75 +223,67 @@ final class ReadLoop implements Runnable {
     t.metrics.filesReleased.increment();
   }
 
-  private static boolean headChanged(TrackedFile f) throws IOException {
-    if (f.head.length == 0) {
-      return false;
-    }
-    byte[] now = f.input.head();
-    return now.length > 0 && !Fingerprint.samePrefix(now, f.head);
-  }
-
   /**
-   * The live file is shorter than what was read, or begins differently: truncated in place. If a
-   * copy of it lies beside it with more than was read (copytruncate), the rest is read from the
-   * copy; the truncated file is then read from its beginning as a new file.
+   * The file is shorter than what was read, or no longer holds what was read before the read
+   * position: it was truncated in place (and perhaps written again). Its descriptor now reads a new
+   * file, from 0, which takes its place in the chain. If a copy of it lies beside it with more than
+   * was read (copytruncate), the rest is read from the copy first; otherwise what it held beyond
+   * the read position is gone, and counted lost when the reader had seen it.
    */
-  private void truncated(ContainerLog c, TrackedFile f, long size, List<LogRecord> out)
+  private void truncated(ContainerLog c, TrackedFile f, long size, List<LogRecord> out, String sign)
       throws IOException, InterruptedException {
     t.metrics.truncations.increment();
     long position = f.assembler.position();
-    f.copySeen = false;
-    FileIdentity id = f.identity;
-    FileChannel live = t.opener.open(c.link);
-    if (live == null) {
-      return; // gone: the watcher sees it
-    }
-    TrackedFile fresh;
-    try {
-      if (!FileIdentity.of(c.link).equals(id)) {
-        FileOpener.closeQuietly(live);
-        return; // rotated meanwhile: the watcher sees it
-      }
-      fresh = t.opener.plain(c, id, live, 0);
-    } catch (IOException e) {
-      FileOpener.closeQuietly(live);
-      throw e;
+    f.rewritten = false;
+    LogInput old = f.input;
+    TrackedFile fresh = t.opener.reread(c, f.identity, old);
+    if (f.rotated) {
+      fresh.rotationKey = f.rotationKey;
+      fresh.rotatedAtNanos = f.rotatedAtNanos;
+      fresh.rotated = true;
     }
     Siblings.Sibling copy = copyOf(c, f, position);
-    LogInput old = f.input;
-    if (copy != null) {
-      FileChannel ch = t.opener.open(copy.path());
-      if (ch != null) {
-        f.input = LogInput.of(ch);
-        f.identity = copy.identity();
-        f.rotationKey = copy.key();
-        c.append(fresh);
-        t.markRotated(f);
-        FileOpener.closeQuietly(old);
-        LOG.log(
-            Level.INFO,
-            "{0}: truncated in place after a copy to {1} (copytruncate): the rest is read from the"
-                + " copy (from offset {2}), then the file again from its beginning",
-            c.link,
-            copy.path().getFileName(),
-            Long.toString(position));
-        return;
-      }
+    FileChannel ch = copy == null ? null : t.opener.open(copy.path());
+    if (ch != null) {
+      f.input = LogInput.of(ch);
+      f.identity = copy.identity();
+      f.rotationKey = copy.key();
+      c.insertAfter(f, fresh);
+      t.markRotated(f);
+      LOG.log(
+          Level.INFO,
+          "{0}: truncated in place ({3}) after a copy to {1} (copytruncate): the rest is read from"
+              + " the copy (from offset {2}), then the file again from its beginning",
+          c.link,
+          copy.path().getFileName(),
+          Long.toString(position),
+          sign);
+      return;
+    }
+    if (f.knownSize > position) {
+      // it held more than was read when last looked at, and that is nowhere now
+      t.metrics.lost(
+          f.source,
+          f.identity,
+          position,
+          f.knownSize - position,
+          "truncated in place before it was read to its end, and no copy of it found beside it");
     }
     LOG.log(
         Level.WARNING,
-        "{0}: truncated in place (now {1} bytes, {2} were read) and no copy of it found beside it:"
-            + " reading it again from its beginning; lines written after the last read and before"
-            + " the truncation cannot be recovered",
+        "{0}: truncated in place ({3}; now {1} bytes, {2} were read) and no copy of it found"
+            + " beside it: reading it again from its beginning; lines written after the last look"
+            + " and before the truncation cannot be recovered",
         c.link,
         Long.toString(size),
-        Long.toString(position));
-    c.append(fresh);
+        Long.toString(position),
+        sign);
+    c.insertAfter(f, fresh);
     t.markRotated(f);
+    f.input = LogInput.CLOSED; // the descriptor is the new file's now
     f.assembler.finish(out);
     emit(f, out, true);
     f.released = true;
-    FileOpener.closeQuietly(old);
   }
 
   /** A copy of {@code f} beside it holding more than {@code position} bytes, newest first. */

@@ -69,9 +69,6 @@ final class TrackedFile {
   /** The file's size when the watcher last looked at it while parked. */
   volatile long lastSeenSize;
 
-  /** A rotated copy of this file (copytruncate) the watcher saw, for the reader to check. */
-  volatile boolean copySeen;
-
   // ------------------------------------------------------------- set by the reader
 
   RecordAssembler assembler;
@@ -84,8 +81,16 @@ final class TrackedFile {
 
   long eofSinceNanos = -1;
 
-  /** Bytes read since it was last checked to begin as it did. */
-  long readSinceCheck;
+  /** The largest size the reader saw it have (what a truncation may have taken away). */
+  long knownSize;
+
+  /** CRC-32C of the last {@link #tailLength} bytes decoded, just before the read position. */
+  long tailCrc;
+
+  int tailLength;
+
+  /** The bytes before the read position are no longer those decoded: truncated and rewritten. */
+  boolean rewritten;
 
   volatile long safeOffset;
 

@@ -91,9 +91,12 @@ public final class FakeCloudLogging implements AutoCloseable {
     server.enqueue(answers);
   }
 
-  /** Drops the faults enqueued and not used yet. */
+  /** Drops the faults enqueued or scheduled ({@link #failNext}) and not used yet. */
   public void clearEnqueued() {
     server.clearEnqueued();
+    synchronized (this) {
+      faults.clear();
+    }
   }
 
   /** Every entry written (accepted), in arrival order. */
