@@ -163,7 +163,6 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
         n++;
       }
       if (c.done(n)) {
-        budget.release(c.bytes);
         if (done == null) {
           done = new ArrayList<>(2);
         }
@@ -173,14 +172,21 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     }
     if (done != null) {
       for (Chunk c : done) {
-        acknowledge(c);
+        finishChunk(c);
       }
     }
   }
 
+  /**
+   * Acknowledges, then gives the bytes back: {@link #close} waits for the budget to empty, and the
+   * tailer's final checkpoint must see every acknowledgement that came before that.
+   */
   private void finishChunk(Chunk c) {
-    budget.release(c.bytes);
-    acknowledge(c);
+    try {
+      acknowledge(c);
+    } finally {
+      budget.release(c.bytes);
+    }
   }
 
   private void acknowledge(Chunk c) {

@@ -62,6 +62,28 @@ class PipelineTest {
     assertThat(pipeline.queuedBytes()).isZero();
   }
 
+  /**
+   * The tailer's final checkpoint is written once {@link Pipeline#close} returns: every record
+   * counted in the byte budget close waits on must have been acknowledged by then, so the bytes of
+   * a chunk are given back only after its acknowledgement ran (a clean stop duplicated a batch).
+   */
+  @Test
+  void aChunksBytesAreHeldUntilItsAcknowledgementHasRun() throws Exception {
+    List<Long> heldDuringAck = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Pipeline[] p = new Pipeline[1];
+    pipeline =
+        f.builder()
+            .sink("s", new InMemorySink(limits(100, 1)))
+            .acknowledgeTo(records -> heldDuringAck.add(p[0].queuedBytes()))
+            .build();
+    p[0] = pipeline;
+    pipeline.start();
+    pipeline.emit(records(0, 10));
+    f.advanceUntil("acknowledged", TICK, () -> heldDuringAck.size() == 1);
+    assertThat(heldDuringAck.get(0)).isPositive();
+    assertThat(pipeline.queuedBytes()).isZero();
+  }
+
   @Test
   void aBatchThatIsNotFullWaitsForItsLingerOnTheClock() throws Exception {
     InMemorySink sink = new InMemorySink(new SinkLimits(100, 1 << 20, hour(), 1));
