@@ -154,7 +154,13 @@ final class InvariantChecker {
             }
             continue;
           }
-          checkContent(f, sink, m, ds, lostExplanation(m, reports, index, runs) != null);
+          checkContent(
+              f,
+              sink,
+              m,
+              ds,
+              lostExplanation(m, reports, index, runs) != null,
+              prefixRepeatAllowed(m, ds, runs, index));
           checkDuplicates(f, sink, m, ds, runs, index);
         }
       }
@@ -223,12 +229,17 @@ final class InvariantChecker {
    *     alone is all that could be
    */
   private static void checkContent(
-      Findings f, String sink, Msg m, List<Delivery> ds, boolean partlyLost) {
+      Findings f,
+      String sink,
+      Msg m,
+      List<Delivery> ds,
+      boolean partlyLost,
+      boolean prefixRepeatAllowed) {
     for (Delivery d : ds) {
       if (d.wellFormed() && d.length() == m.length()) {
         continue;
       }
-      if (partlyLost && d.wellFormed() && d.length() < m.length()) {
+      if ((partlyLost || prefixRepeatAllowed) && d.wellFormed() && d.length() < m.length()) {
         continue;
       }
       String what;
@@ -285,6 +296,27 @@ final class InvariantChecker {
    * A duplicate after a kill is allowed for a message at or past the offset the checkpoint file
    * held for its file at that kill, or in a file not listed there.
    */
+  /**
+   * A message split across files that was delivered whole, and whose start a kill -9 (or a stop
+   * that could not flush) left behind its checkpoint: the restart reads that start again, but the
+   * end was acknowledged and lies before the next file's saved position, so the start goes out
+   * alone — a repeat of what was delivered, cut where the runtime cut it.
+   */
+  private static boolean prefixRepeatAllowed(
+      Msg m, List<Delivery> ds, List<Run> runs, Index index) {
+    if (m.pieces().length < 2
+        || m.first().file() == m.pieces()[m.pieces().length - 1].file()
+        || ds.stream().noneMatch(d -> d.wellFormed() && d.length() == m.length())) {
+      return false;
+    }
+    for (Run r : runs) {
+      if ((r.end == End.KILLED || r.undelivered) && allowedAfterKill(m, r, index)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean allowedAfterKill(Msg m, Run kill, Index index) {
     Piece p = m.first();
     boolean listed = false;

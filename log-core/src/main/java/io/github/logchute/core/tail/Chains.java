@@ -73,9 +73,11 @@ final class Chains {
         FileOpener.closeQuietly(ch);
         return null; // replaced between the scan and the open: the next scan sees the new file
       }
-      reconcile(c, start == Start.RESTORE ? saved : null, start == Start.FIRST);
+      // the live file joins the chain before the siblings are listed: if it rotates meanwhile, the
+      // listing finds it as one of them and knows it by its inode instead of reading it twice
       long offset = liveStart(c, id, ch, start, saved);
       c.append(opener.plain(c, id, ch, offset));
+      reconcile(c, start == Start.RESTORE ? saved : null, start == Start.FIRST);
     } catch (IOException e) {
       FileOpener.closeQuietly(ch);
       c.files().forEach(TrackedFile::closeChannel);
@@ -224,11 +226,26 @@ final class Chains {
    * and not done; with {@code history}, such files are marked done instead (the first start).
    */
   void reconcile(ContainerLog c, List<FileCheckpoint> saved, boolean history) {
+    // at a restore, a file that could not be looked at this time may be the one a saved position
+    // is for (compressed, or deleted, between the listing and the open): look again before the
+    // position is reported lost
+    int attempts = saved == null || saved.isEmpty() ? 1 : RESTORE_ATTEMPTS;
+    for (int i = 0; i < attempts; i++) {
+      if (reconcileOnce(c, saved, history) || saved.isEmpty()) {
+        return;
+      }
+    }
+  }
+
+  private static final int RESTORE_ATTEMPTS = 3;
+
+  /** One pass of {@link #reconcile}; true if every sibling could be looked at. */
+  private boolean reconcileOnce(ContainerLog c, List<FileCheckpoint> saved, boolean history) {
     List<Siblings.Sibling> siblings;
     try {
       siblings = c.siblings.scan(c.file);
     } catch (IOException e) {
-      return; // cannot list the directory: nothing can be concluded this time
+      return false; // cannot list the directory: nothing can be concluded this time
     }
     refreshHeads(c);
     boolean complete = true;
@@ -264,6 +281,7 @@ final class Chains {
     if (complete) {
       c.retainDone(siblings);
     }
+    return complete;
   }
 
   /**

@@ -190,6 +190,9 @@ final class Checkpoints {
         return null;
       }
     }
+    if (in instanceof LogInput.GzipInput gz) {
+      size = gz.declaredSize();
+    }
     return new FileCheckpoint(
         f.source.path().toString(),
         f.identity.device(),

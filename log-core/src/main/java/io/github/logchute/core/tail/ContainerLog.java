@@ -86,6 +86,7 @@ final class ContainerLog {
   volatile boolean gone;
 
   private final CopyOnWriteArrayList<TrackedFile> files = new CopyOnWriteArrayList<>();
+  private long added;
 
   // watcher thread only
   final Siblings siblings = new Siblings();
@@ -136,6 +137,15 @@ final class ContainerLog {
   /** Appends the new live file. */
   synchronized void append(TrackedFile f) {
     files.add(f);
+    added++;
+  }
+
+  /**
+   * How many files were ever added to the chain: a change tells the watcher to save checkpoints
+   * now, so a file that is known is in the checkpoint file before it can be deleted unseen.
+   */
+  synchronized long added() {
+    return added;
   }
 
   /** Inserts a rotated file in rotation order (see the design notes). */
@@ -149,12 +159,14 @@ final class ContainerLog {
       }
     }
     files.add(at, f);
+    added++;
   }
 
   /** Inserts {@code next} right after {@code f} (a truncated file read again). */
   synchronized void insertAfter(TrackedFile f, TrackedFile next) {
     int at = files.indexOf(f);
     files.add(at < 0 ? files.size() : at + 1, next);
+    added++;
   }
 
   synchronized void remove(TrackedFile f) {

@@ -114,6 +114,9 @@ public final class FileTailer implements Tailer {
   private RecordEmitter emitter;
   private volatile boolean finalSaveFailed;
 
+  /** {@link #filesAdded} at the last save (watcher thread; set at start before it runs). */
+  private long savedAdded;
+
   /**
    * A tailer without enrichment: records carry no metadata beyond their {@link LogSource}.
    *
@@ -213,6 +216,15 @@ public final class FileTailer implements Tailer {
         () -> checkpoints.healthy() ? 1 : 0);
   }
 
+  /** Files ever added to any chain, plus the containers: changes when a file becomes known. */
+  private long filesAdded() {
+    long n = containers.size();
+    for (ContainerLog c : containers) {
+      n += c.added();
+    }
+    return n;
+  }
+
   private long trackedFiles() {
     long n = 0;
     for (ContainerLog c : containers) {
@@ -253,6 +265,11 @@ public final class FileTailer implements Tailer {
     }
     restoreGone(done);
     reportUnmatched();
+    // what this start found is saved before anything is read: a run killed before its first
+    // interval leaves a checkpoint file that names every file it saw, so the next start counts
+    // one deleted meanwhile as lost instead of never having heard of it
+    checkpoints.save(clock.epochNanos() / 1_000_000);
+    savedAdded = filesAdded();
     reader = new Thread(new ReadLoop(this), "logchute-tail-reader");
     watcher = new Thread(this::watchLoop, "logchute-tail-watcher");
     reader.setDaemon(true);
@@ -295,12 +312,15 @@ public final class FileTailer implements Tailer {
         }
         nextScan = clock.nanoTime() + refresh;
       }
-      if (now - nextCheckpoint >= 0) {
+      long added = filesAdded();
+      if (now - nextCheckpoint >= 0 || added != savedAdded) {
+        // a file joined a chain (a rotation, a new container): saved now, not at the interval
         try {
           checkpoints.save(clock.epochNanos() / 1_000_000);
         } catch (RuntimeException e) {
           LOG.log(Level.ERROR, "saving checkpoints failed", e);
         }
+        savedAdded = added;
         nextCheckpoint = clock.nanoTime() + interval;
       }
     }
@@ -411,7 +431,7 @@ public final class FileTailer implements Tailer {
             LogSource.of(Path.of(e.getKey()), id),
             id,
             cp.offset(),
-            cp.size() - cp.offset(),
+            cp.size() < 0 ? -1 : cp.size() - cp.offset(),
             "saved at this offset but not found again at start (rotated, compressed and deleted,"
                 + " or deleted, while logchute was down)");
       }

@@ -144,7 +144,7 @@ interface LogInput extends Closeable {
         in = open(gz);
         in.skipNBytes(offset);
       }
-      return new GzipInput(in, offset, h);
+      return new GzipInput(in, offset, h, gzipDeclaredSize(gz));
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -188,12 +188,23 @@ interface LogInput extends Closeable {
   final class GzipInput implements LogInput {
     private final InputStream in;
     private final byte[] head;
+    private final long declaredSize;
     private long pos;
 
-    GzipInput(InputStream in, long pos, byte[] head) {
+    GzipInput(InputStream in, long pos, byte[] head, long declaredSize) {
       this.in = in;
       this.pos = pos;
       this.head = head;
+      this.declaredSize = declaredSize;
+    }
+
+    /**
+     * The uncompressed length its trailer declares (modulo 2^32, so only a hint), or -1 when
+     * unknown or already passed: what a checkpoint records as its size, so that a compressed file
+     * deleted unread counts the bytes lost with it.
+     */
+    long declaredSize() {
+      return declaredSize >= pos ? declaredSize : -1;
     }
 
     @Override

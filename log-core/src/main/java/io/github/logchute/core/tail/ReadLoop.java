@@ -1,5 +1,6 @@
 package io.github.logchute.core.tail;
 
+import io.github.logchute.core.FileIdentity;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.SourceMetadata;
@@ -123,7 +124,12 @@ final class ReadLoop implements Runnable {
       if (f.eofSinceNanos < 0) {
         f.eofSinceNanos = now;
       }
-      f.assembler.flushStaleMerges(now, mergeTimeout, out);
+      if (!f.rotated && staleMerge(f, now) && stillAtPath(c, f)) {
+        // a partial line whose end has not come in mergeTimeout goes out as it is — unless the file
+        // was rotated under it (the watcher has not noticed yet): then its end is in the next file
+        // and the rotation hands it over. A rotated file's partial line waits for finish() below.
+        f.assembler.flushStaleMerges(now, mergeTimeout, out);
+      }
       if (f.rotated) {
         TrackedFile next = c.successor(f);
         if (next != null && hasData(next)) {
@@ -193,6 +199,20 @@ final class ReadLoop implements Runnable {
     }
     try {
       return !f.input.growable() || f.input.size() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private boolean staleMerge(TrackedFile f, long now) {
+    long since = f.assembler.oldestMergeSinceNanos();
+    return since != Long.MAX_VALUE && now - since >= mergeTimeout;
+  }
+
+  /** Whether the container's path still leads to {@code f}; false if that cannot be told now. */
+  private static boolean stillAtPath(ContainerLog c, TrackedFile f) {
+    try {
+      return FileIdentity.of(c.link).equals(f.identity);
     } catch (IOException e) {
       return false;
     }

@@ -61,6 +61,20 @@ final class Siblings {
    *     absence of a file)
    */
   List<Sibling> scan(Path file) throws IOException {
+    // a file listed but gone when looked at means the directory is changing under the listing (the
+    // kubelet renames a finished .gz.tmp into place, then deletes the plain file): list again, so
+    // that the compressed copy is not missed along with the file it replaced
+    List<Sibling> out = null;
+    for (int attempt = 0; attempt < LISTING_ATTEMPTS && out == null; attempt++) {
+      out = list(file, attempt == LISTING_ATTEMPTS - 1);
+    }
+    return out;
+  }
+
+  private static final int LISTING_ATTEMPTS = 4;
+
+  /** One listing; null if a listed file vanished before it was looked at, unless {@code last}. */
+  private List<Sibling> list(Path file, boolean last) throws IOException {
     Path dir = file.getParent();
     String prefix = file.getFileName() + ".";
     List<Path> paths = new ArrayList<>();
@@ -83,6 +97,8 @@ final class Siblings {
       if (s != null) {
         out.add(s);
         names.add(p.getFileName().toString());
+      } else if (!last && Files.notExists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return null;
       }
     }
     cache.keySet().retainAll(names);

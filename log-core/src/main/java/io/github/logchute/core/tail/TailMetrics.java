@@ -108,7 +108,7 @@ final class TailMetrics {
             + " offset="
             + offset
             + " bytes="
-            + Math.max(0, lostBytes)
+            + (lostBytes < 0 ? "unknown" : Long.toString(lostBytes))
             + ": "
             + why);
     count(source, lostBytes);

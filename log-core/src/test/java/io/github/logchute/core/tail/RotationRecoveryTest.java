@@ -50,6 +50,21 @@ class RotationRecoveryTest {
         .start();
   }
 
+  private EngineHarness engine(InMemorySink sink, Path data, Duration refresh, Duration rotateWait)
+      throws Exception {
+    return EngineHarness.builder(data, root.resolve("containers") + "/*.log")
+        .sink("memory", sink)
+        .clock(clock)
+        .tweak(
+            b ->
+                b.refreshInterval(refresh)
+                    .pollInterval(Duration.ofMillis(100))
+                    .checkpointInterval(Duration.ofSeconds(5))
+                    .rotateWait(rotateWait)
+                    .mergeTimeout(Duration.ofSeconds(5)))
+        .start();
+  }
+
   private static InMemorySink sink() {
     return new InMemorySink(new SinkLimits(500, 1 << 20, Duration.ofMillis(50), 2));
   }
@@ -159,6 +174,51 @@ class RotationRecoveryTest {
       assertThat(joined.hasFlag(LogRecord.TRUNCATED)).isFalse();
       assertThat(joined.source().identity())
           .isNotEqualTo(sink.records().get(0).source().identity());
+    }
+  }
+
+  @Test
+  void aPartialLineWhoseFileRotatedBeforeTheNextScanIsNotCutByTheMergeTimeout() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    InMemorySink sink = sink();
+    KubeletLogs.Container c = logs.container("prod", "slow-scan", "app");
+    // scans every 30 s, partial lines time out after 5 s: the rotation is noticed long after the
+    // partial line's end was written into the next file
+    try (EngineHarness h =
+        engine(sink, root.resolve("data"), Duration.ofSeconds(30), Duration.ofSeconds(5))) {
+      c.cri("stdout", "before");
+      c.write("2026-01-01T00:00:00.000000001Z stdout P first half, \n");
+      until("the first line", () -> sink.records().size() >= 1);
+      c.rotate(5, List.of());
+      c.write("2026-01-01T00:00:00.000000002Z stdout F second half\n");
+      c.cri("stdout", "after");
+      until("three records", () -> sink.records().size() >= 3);
+      assertThat(messages(sink)).containsExactly("before", "first half, second half", "after");
+      assertThat(sink.records().get(1).hasFlag(LogRecord.TRUNCATED)).isFalse();
+      assertThat(h.metric("logchute_files_lost_total")).isZero();
+    }
+  }
+
+  @Test
+  void aPartialLineEndingARotatedFileWaitsForTheNextFileBeyondTheMergeTimeout() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    InMemorySink sink = sink();
+    KubeletLogs.Container c = logs.container("prod", "slow-reopen", "app");
+    try (EngineHarness h =
+        engine(sink, root.resolve("data"), Duration.ofSeconds(1), Duration.ofSeconds(30))) {
+      c.cri("stdout", "before");
+      c.write("2026-01-01T00:00:00.000000001Z stdout P first half, \n");
+      until("the first line", () -> sink.records().size() >= 1);
+      c.rotate(5, List.of());
+      // the runtime reopens late: the new file stays empty for 10 s, twice the merge timeout
+      until("the rotation is seen", () -> h.metric("logchute_files_tracked") == 2);
+      long tenSeconds = clock.nanoTime() + Duration.ofSeconds(10).toNanos();
+      until("ten seconds", () -> clock.nanoTime() - tenSeconds >= 0);
+      assertThat(messages(sink)).containsExactly("before");
+      c.write("2026-01-01T00:00:00.000000002Z stdout F second half\n");
+      c.cri("stdout", "after");
+      until("three records", () -> sink.records().size() >= 3);
+      assertThat(messages(sink)).containsExactly("before", "first half, second half", "after");
     }
   }
 
@@ -324,6 +384,59 @@ class RotationRecoveryTest {
                       .contains("path=" + c.link())
                       .contains("bytes=" + unread)
                       .matches(".*inode=[0-9]+ offset=[0-9]+ .*"));
+    } finally {
+      logged.close();
+    }
+  }
+
+  @Test
+  void aFileSeenOnlyByARunKilledBeforeItsFirstIntervalIsCountedLostWhenDeletedBeforeTheNext()
+      throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    Path data = root.resolve("data");
+    KubeletLogs.Container c = logs.container("prod", "flaky", "app");
+    InMemorySink down = sink().otherwise(b -> SendOutcome.retry(Duration.ZERO, "503"));
+    lines(c, "a", 10);
+    long aSize = Files.size(c.live());
+    try (EngineHarness h = engine(down, data)) {
+      until("a read", () -> h.metric("logchute_bytes_read_total") >= aSize);
+    }
+    // while logchute is down: a rotates, b is written and rotates too, c is the live file
+    c.rotate(5, List.of());
+    lines(c, "b", 10);
+    c.rotate(5, List.of());
+    Path b = c.live().resolveSibling("0.log.00000001");
+    long bInode = ((Number) Files.getAttribute(b, "unix:ino")).longValue();
+    long bSize = Files.size(b);
+    lines(c, "c", 10);
+    Path crashed = root.resolve("checkpoints-at-kill.json");
+    try (EngineHarness h = engine(down, data)) {
+      // killed right after it started, before any checkpoint interval: what start() saved is all
+      // the next run gets
+      Files.copy(data.resolve("checkpoints.json"), crashed);
+      assertThat(h.metric("logchute_files_tracked")).isEqualTo(3);
+    }
+    Files.copy(
+        crashed,
+        data.resolve("checkpoints.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    // down again: two rotations keeping one rotated file delete a and b, never delivered
+    c.rotate(3, List.of());
+    lines(c, "d", 10);
+    c.rotate(3, List.of());
+    assertThat(b).doesNotExist();
+    assertThat(b.resolveSibling("0.log.00000001.gz")).doesNotExist();
+    Logged logged = Logged.from(FileTailer.class);
+    InMemorySink after = sink();
+    try (EngineHarness h = engine(after, data)) {
+      until("c and d", () -> after.records().size() >= 20);
+      assertThat(messages(after))
+          .containsAll(expected("c", 10))
+          .containsAll(expected("d", 10))
+          .noneMatch(m -> m.startsWith("a ") || m.startsWith("b "));
+      assertThat(h.metric("logchute_files_lost_total")).isEqualTo(2);
+      assertThat(h.metric("logchute_bytes_lost_total")).isEqualTo(aSize + bSize);
+      assertThat(logged.lines("lost: ")).anyMatch(l -> l.contains("inode=" + bInode + " "));
     } finally {
       logged.close();
     }
