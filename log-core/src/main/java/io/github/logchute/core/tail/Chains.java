@@ -295,7 +295,10 @@ final class Chains {
       if (!f.parked && in.growable() && f.head.length < Fingerprint.HEAD_BYTES) {
         try {
           byte[] head = in.head();
-          if (head.length > f.head.length) {
+          // only a head that continues the one known: a file truncated and written again keeps
+          // the head of what was read, so that its copy (copytruncate) is still known as its own
+          if (head.length > f.head.length
+              && (f.head.length == 0 || Fingerprint.samePrefix(f.head, head))) {
             f.head = head;
           }
         } catch (IOException e) {

@@ -188,7 +188,13 @@ final class ReadLoop implements Runnable {
     f.assembler.feed(buf.array(), 0, n, out);
     f.eofSinceNanos = -1;
     if (f.head.length < Fingerprint.HEAD_BYTES && f.input.growable()) {
-      f.head = f.input.head();
+      byte[] head = f.input.head();
+      // a head that does not continue the one known is a file truncated and written again since
+      // this read: the next read sees it by the bytes before its position; the head stays
+      if (head.length > f.head.length
+          && (f.head.length == 0 || Fingerprint.samePrefix(f.head, head))) {
+        f.head = head;
+      }
     }
     return true;
   }
