@@ -269,9 +269,9 @@ final class ReadLoop implements Runnable {
       fresh.rotated = true;
     }
     Siblings.Sibling copy = copyOf(c, f, position);
-    FileChannel ch = copy == null ? null : t.opener.open(copy.path());
-    if (ch != null) {
-      f.input = LogInput.of(ch);
+    LogInput rest = copy == null ? null : restOf(copy, f, position);
+    if (rest != null) {
+      f.input = rest;
       f.identity = copy.identity();
       f.rotationKey = copy.key();
       c.insertAfter(f, fresh);
@@ -312,7 +312,27 @@ final class ReadLoop implements Runnable {
     f.released = true;
   }
 
-  /** A copy of {@code f} beside it holding more than {@code position} bytes, newest first. */
+  /**
+   * The copy opened at {@code position}: a plain copy by descriptor, a compressed one (the kubelet
+   * compressed the copy before the reader noticed the truncation) decompressed up to there, if the
+   * bytes before it are those read. Null if it cannot be opened, or is not the file read.
+   */
+  private LogInput restOf(Siblings.Sibling copy, TrackedFile f, long position) {
+    if (!copy.gz()) {
+      FileChannel ch = t.opener.open(copy.path());
+      return ch == null ? null : LogInput.of(ch);
+    }
+    try {
+      return LogInput.gzipAt(copy.path(), position, f.fingerprint(), f.tailLength, f.tailCrc);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A copy of {@code f} beside it — plain or compressed — holding more than {@code position} bytes,
+   * newest first.
+   */
   private static Siblings.Sibling copyOf(ContainerLog c, TrackedFile f, long position) {
     List<Siblings.Sibling> siblings;
     try {
@@ -322,10 +342,10 @@ final class ReadLoop implements Runnable {
     }
     for (int i = siblings.size() - 1; i >= 0; i--) {
       Siblings.Sibling s = siblings.get(i);
-      if (!s.gz()
-          && s.head() != null
+      long size = s.gz() ? s.contentSize() : s.size();
+      if (s.head() != null
           && !s.identity().equals(f.identity)
-          && s.size() > position
+          && size > position
           && Fingerprint.samePrefix(s.head(), f.head)) {
         return s;
       }

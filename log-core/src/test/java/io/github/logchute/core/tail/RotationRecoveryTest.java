@@ -346,6 +346,50 @@ class RotationRecoveryTest {
   }
 
   @Test
+  void aCopytruncateWhoseCopyWasCompressedBeforeTheReaderNoticedIsFollowedIntoTheGzip()
+      throws Exception {
+    Path dir = Files.createDirectories(root.resolve("containers"));
+    Path live = dir.resolve("app.log");
+    InMemorySink sink = sink();
+    try (EngineHarness h = engine(sink, root.resolve("data"))) {
+      StringBuilder before = new StringBuilder();
+      for (int i = 0; i < 100; i++) {
+        before.append("2026-01-01T00:00:00.1Z stdout F before ").append(i).append('\n');
+      }
+      Files.writeString(live, before.toString());
+      until("a first look", () -> sink.records().size() >= 1);
+      StringBuilder more = new StringBuilder();
+      for (int i = 0; i < 50; i++) {
+        more.append("2026-01-01T00:00:00.2Z stdout F unread ").append(i).append('\n');
+      }
+      try (OutputStream o = Files.newOutputStream(live, java.nio.file.StandardOpenOption.APPEND)) {
+        o.write(more.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      // copy, truncate, and the copy compressed (the plain copy deleted) before logchute looks
+      Path copy = dir.resolve("app.log.1");
+      Files.copy(live, copy);
+      Files.write(live, new byte[0]);
+      gzip(copy, dir.resolve("app.log.1.gz"));
+      Files.delete(copy);
+      StringBuilder after = new StringBuilder();
+      for (int i = 0; i < 200; i++) {
+        after.append("2026-01-01T00:00:00.3Z stdout F after ").append(i).append('\n');
+      }
+      Files.writeString(live, after.toString());
+      until("every line", () -> sink.records().size() >= 350);
+      // long enough for the truncated file to be let go and the directory scanned again
+      long later = clock.nanoTime() + Duration.ofSeconds(15).toNanos();
+      until("fifteen seconds", () -> clock.nanoTime() - later >= 0);
+      List<String> all = new ArrayList<>(expected("before", 100));
+      all.addAll(expected("unread", 50));
+      all.addAll(expected("after", 200));
+      assertThat(messages(sink)).containsExactlyElementsOf(all);
+      assertThat(h.metric("logchute_truncations_total")).isEqualTo(1);
+      assertThat(h.metric("logchute_files_lost_total")).isZero();
+    }
+  }
+
+  @Test
   void aCheckpointedFileDeletedWhileDownIsCountedLostWithOneLine() throws Exception {
     KubeletLogs logs = new KubeletLogs(root);
     Path data = root.resolve("data");
