@@ -97,6 +97,15 @@ final class InvariantChecker {
     for (Run r : runs) {
       reports.addAll(r.lost());
     }
+    // per file, the least offset a report declares lost from (-1: the whole file)
+    Map<FileRec, Long> lostFrom = new HashMap<>();
+    for (LostReport r : reports) {
+      if (r.identified()) {
+        for (FileRec file : index.files(r)) {
+          lostFrom.merge(file, r.offset() < 0 ? -1 : r.offset(), Math::min);
+        }
+      }
+    }
 
     int unjoinedAfterLoss = 0;
     // deliveries by sink, container, seq
@@ -104,7 +113,7 @@ final class InvariantChecker {
     for (Delivery d : deliveries.all()) {
       if (d.container() == null || !containers.containsKey(d.container())) {
         Msg split = splitMessageEndingWith(d.text(), msgs);
-        if (split != null && lostExplanation(split, reports, index, runs) != null) {
+        if (split != null && lostExplanation(split, lostFrom)) {
           // the end of a line whose start was in a file deleted before it was read (reported
           // lost): the end is all there is left to deliver
           unjoinedAfterLoss++;
@@ -144,7 +153,7 @@ final class InvariantChecker {
           if (ds.isEmpty()) {
             if (refusedBySink.contains(m.container() + "-" + m.seq())) {
               refusedCount.merge(sink, 1L, Long::sum);
-            } else if (lostExplanation(m, reports, index, runs) != null) {
+            } else if (lostExplanation(m, lostFrom)) {
               lostExplained.merge(sink, 1L, Long::sum);
             } else {
               f.message(
@@ -159,7 +168,7 @@ final class InvariantChecker {
               sink,
               m,
               ds,
-              lostExplanation(m, reports, index, runs) != null,
+              lostExplanation(m, lostFrom),
               prefixRepeatAllowed(m, ds, runs, index));
           checkDuplicates(f, sink, m, ds, runs, index);
         }
@@ -331,23 +340,19 @@ final class InvariantChecker {
     return !listed;
   }
 
-  /** The report that excuses a missing message, or null. */
-  private static LostReport lostExplanation(
-      Msg m, List<LostReport> reports, Index index, List<Run> runs) {
+  /** Whether a report of a deleted file excuses a missing (or partly missing) message. */
+  private static boolean lostExplanation(Msg m, Map<FileRec, Long> lostFrom) {
     for (Piece p : m.pieces()) {
       FileRec file = p.file();
       if (file.contentGoneNanos() < 0) {
         continue;
       }
-      for (LostReport r : reports) {
-        if (r.identified()
-            && index.files(r).contains(file)
-            && (r.offset() < 0 || r.offset() <= p.offset())) {
-          return r;
-        }
+      Long from = lostFrom.get(file);
+      if (from != null && from <= p.offset()) {
+        return true;
       }
     }
-    return null;
+    return false;
   }
 
   // ------------------------------------------------------------------ lost reports
@@ -359,6 +364,17 @@ final class InvariantChecker {
       Index index,
       Map<String, List<Msg>> msgs,
       Map<String, Map<String, Map<Long, List<Delivery>>>> got) {
+    Map<FileRec, List<Msg>> byFile = new HashMap<>();
+    for (List<Msg> ofContainer : msgs.values()) {
+      for (Msg m : ofContainer) {
+        for (Piece p : m.pieces()) {
+          List<Msg> in = byFile.computeIfAbsent(p.file(), k -> new ArrayList<>());
+          if (in.isEmpty() || in.get(in.size() - 1) != m) {
+            in.add(m);
+          }
+        }
+      }
+    }
     for (LostReport r : reports) {
       if (!r.identified()) {
         f.add(
@@ -407,7 +423,7 @@ final class InvariantChecker {
                 + r.line());
       }
       boolean allDelivered = true;
-      for (Msg m : msgs.getOrDefault(file.container, List.of())) {
+      for (Msg m : byFile.getOrDefault(file, List.of())) {
         for (Piece p : m.pieces()) {
           if (p.file() == file && (r.offset() < 0 || p.offset() >= r.offset())) {
             for (Map<String, Map<Long, List<Delivery>>> bySink : got.values()) {
