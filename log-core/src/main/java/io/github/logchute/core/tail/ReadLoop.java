@@ -180,6 +180,15 @@ final class ReadLoop implements Runnable {
       f.rewritten = true;
       return false;
     }
+    if (f.tailLength == 0
+        && f.head.length > 0
+        && f.input.growable()
+        && f.input.crc(0, f.head.length) != Fingerprint.crc(f.head, 0, f.head.length)) {
+      // nothing decoded here yet (opened, or resumed, and not read since): the file must still
+      // begin as it did then, or it was truncated and written again (copytruncate) meanwhile
+      f.rewritten = true;
+      return false;
+    }
     t.metrics.bytesRead.add(n);
     int tail = Math.min(n, Fingerprint.TAIL_BYTES);
     f.tailCrc = Fingerprint.crc(buf.array(), n - tail, tail);
@@ -286,13 +295,15 @@ final class ReadLoop implements Runnable {
           sign);
       return;
     }
-    if (f.knownSize > position) {
-      // it held more than was read when last looked at, and that is nowhere now
+    long held = Math.max(f.knownSize, f.head.length);
+    if (held > position) {
+      // it held more than was read when last looked at (at least its first bytes, if it was not
+      // read at all), and that is nowhere now
       t.metrics.lost(
           f.source,
           f.identity,
           position,
-          f.knownSize - position,
+          held - position,
           "truncated in place before it was read to its end, and no copy of it found beside it");
     }
     LOG.log(
@@ -307,9 +318,8 @@ final class ReadLoop implements Runnable {
     c.insertAfter(f, fresh);
     t.markRotated(f);
     f.input = LogInput.CLOSED; // the descriptor is the new file's now
-    f.assembler.finish(out);
-    emit(f, out, true);
-    f.released = true;
+    // a partial line it ended with goes on at the start of what is written now, as at a rotation
+    finish(f, fresh, out);
   }
 
   /**
