@@ -390,6 +390,53 @@ class RotationRecoveryTest {
   }
 
   @Test
+  void aCopytruncateBeforeTheReaderReachedTheFileIsReadFromTheCopyThenTheNewContent()
+      throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    KubeletLogs.Container c = logs.container("prod", "late-reader", "app");
+    lines(c, "gen1", 50);
+    // the reader holds back until the pod's metadata is known: the file is open, its first bytes
+    // known, nothing read
+    java.util.concurrent.CompletableFuture<Void> known =
+        new java.util.concurrent.CompletableFuture<>();
+    io.github.logchute.core.spi.MetadataEnricher enricher =
+        new io.github.logchute.core.spi.MetadataEnricher() {
+          @Override
+          public java.util.concurrent.CompletionStage<?> whenReady(
+              io.github.logchute.core.LogSource source) {
+            return known;
+          }
+
+          @Override
+          public void enrich(
+              io.github.logchute.core.LogSource source,
+              io.github.logchute.core.SourceMetadata.Builder metadata) {}
+        };
+    InMemorySink sink = sink();
+    try (EngineHarness h =
+        EngineHarness.builder(root.resolve("data"), root.resolve("containers") + "/*.log")
+            .sink("memory", sink)
+            .clock(clock)
+            .enricher(enricher)
+            .tweak(b -> b.pollInterval(Duration.ofMillis(100)).metadataWait(Duration.ofHours(1)))
+            .start()) {
+      until("the file found", () -> h.metric("logchute_files_tracked") == 1);
+      // copied, truncated and written again before a byte of it was read
+      Files.copy(c.live(), c.live().resolveSibling("0.log.00000000"));
+      c.truncate();
+      lines(c, "gen2", 50);
+      known.complete(null);
+      until("both generations", () -> sink.records().size() >= 100);
+      long later = clock.nanoTime() + Duration.ofSeconds(15).toNanos();
+      until("fifteen seconds", () -> clock.nanoTime() - later >= 0);
+      List<String> all = new ArrayList<>(expected("gen1", 50));
+      all.addAll(expected("gen2", 50));
+      assertThat(messages(sink)).containsExactlyElementsOf(all);
+      assertThat(h.metric("logchute_files_lost_total")).isZero();
+    }
+  }
+
+  @Test
   void aCheckpointedFileDeletedWhileDownIsCountedLostWithOneLine() throws Exception {
     KubeletLogs logs = new KubeletLogs(root);
     Path data = root.resolve("data");
