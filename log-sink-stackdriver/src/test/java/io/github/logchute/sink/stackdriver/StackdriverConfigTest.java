@@ -126,7 +126,9 @@ class StackdriverConfigTest {
     assertThat(registry.names()).contains("stackdriver");
     SinkContext misspelt =
         new SinkContext(
-            ConfigSection.of("sinks.stackdriver", Map.of("project", "p", "clustername", "x")),
+            ConfigSection.of(
+                "sinks.stackdriver",
+                Map.of("project", "p", "clustername", "x", "metadataUrl", "http://127.0.0.1:9")),
             new MetricsRegistry(),
             Clock.system());
     assertThatThrownBy(() -> registry.create("stackdriver", misspelt))
