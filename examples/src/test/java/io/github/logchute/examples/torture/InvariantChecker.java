@@ -101,7 +101,7 @@ final class InvariantChecker {
     Map<FileRec, Long> lostFrom = new HashMap<>();
     for (LostReport r : reports) {
       if (r.identified()) {
-        for (FileRec file : index.files(r)) {
+        for (FileRec file : attributed(r, runs, index)) {
           lostFrom.merge(file, r.offset() < 0 ? -1 : r.offset(), Math::min);
         }
       }
@@ -340,6 +340,24 @@ final class InvariantChecker {
     return !listed;
   }
 
+  /**
+   * The file a lost report is about. Inodes are reused within one path (hundreds of files in a long
+   * run): the file that had the reported inode last when the reporting run started — the one its
+   * checkpoint could name — if that one is gone; otherwise every file that ever had that inode.
+   */
+  private static List<FileRec> attributed(LostReport r, List<Run> runs, Index index) {
+    List<FileRec> all = index.files(r);
+    for (Run run : runs) {
+      if (run.name.equals(r.run())) {
+        FileRec owner = index.ownerAt(r.device(), r.inode(), run.startNanos);
+        if (owner != null && all.contains(owner) && owner.contentGoneNanos() >= 0) {
+          return List.of(owner);
+        }
+      }
+    }
+    return all;
+  }
+
   /** Whether a report of a deleted file excuses a missing (or partly missing) message. */
   private static boolean lostExplanation(Msg m, Map<FileRec, Long> lostFrom) {
     for (Piece p : m.pieces()) {
@@ -390,6 +408,10 @@ final class InvariantChecker {
       if (candidates.isEmpty()) {
         f.add("lost-report", r.run() + " reported lost a file nobody wrote: " + r.line());
         continue;
+      }
+      List<FileRec> owner = attributed(r, runs, index);
+      if (owner.size() == 1) {
+        candidates = owner;
       }
       FileRec file = null;
       for (FileRec c : candidates) {
