@@ -101,7 +101,7 @@ final class InvariantChecker {
     Map<FileRec, Long> lostFrom = new HashMap<>();
     for (LostReport r : reports) {
       if (r.identified()) {
-        for (FileRec file : attributed(r, runs, index)) {
+        for (FileRec file : index.files(r)) {
           lostFrom.merge(file, r.offset() < 0 ? -1 : r.offset(), Math::min);
         }
       }
@@ -340,24 +340,6 @@ final class InvariantChecker {
     return !listed;
   }
 
-  /**
-   * The file a lost report is about. Inodes are reused within one path (hundreds of files in a long
-   * run): the file that had the reported inode last when the reporting run started — the one its
-   * checkpoint could name — if that one is gone; otherwise every file that ever had that inode.
-   */
-  private static List<FileRec> attributed(LostReport r, List<Run> runs, Index index) {
-    List<FileRec> all = index.files(r);
-    for (Run run : runs) {
-      if (run.name.equals(r.run())) {
-        FileRec owner = index.ownerAt(r.device(), r.inode(), run.startNanos);
-        if (owner != null && all.contains(owner) && owner.contentGoneNanos() >= 0) {
-          return List.of(owner);
-        }
-      }
-    }
-    return all;
-  }
-
   /** Whether a report of a deleted file excuses a missing (or partly missing) message. */
   private static boolean lostExplanation(Msg m, Map<FileRec, Long> lostFrom) {
     for (Piece p : m.pieces()) {
@@ -409,23 +391,16 @@ final class InvariantChecker {
         f.add("lost-report", r.run() + " reported lost a file nobody wrote: " + r.line());
         continue;
       }
-      List<FileRec> owner = attributed(r, runs, index);
-      if (owner.size() == 1) {
-        candidates = owner;
-      }
-      FileRec file = null;
+      // inodes are reused within one path (hundreds of times in a long run): the report stands if
+      // any deleted file that had its inode, large enough, still held an undelivered message past
+      // the offset (or a kill -9 left its checkpoint short of its end)
+      List<FileRec> gone = new ArrayList<>();
       for (FileRec c : candidates) {
-        // inodes are reused within one path: prefer a deleted file large enough for the report
-        if (c.contentGoneNanos() >= 0
-            && (file == null
-                || r.offset() < 0
-                || r.bytes() < 0
-                || c.size >= r.offset() + r.bytes()
-                || file.size < r.offset() + r.bytes())) {
-          file = c;
+        if (c.contentGoneNanos() >= 0) {
+          gone.add(c);
         }
       }
-      if (file == null) {
+      if (gone.isEmpty()) {
         f.add(
             "lost-report",
             r.run()
@@ -435,44 +410,66 @@ final class InvariantChecker {
                 + r.line());
         continue;
       }
-      if (r.bytes() >= 0 && r.offset() >= 0 && r.offset() + r.bytes() > file.size) {
+      List<FileRec> fits = new ArrayList<>();
+      for (FileRec c : gone) {
+        if (r.bytes() < 0 || r.offset() < 0 || c.size >= r.offset() + r.bytes()) {
+          fits.add(c);
+        }
+      }
+      if (fits.isEmpty()) {
         f.add(
             "lost-report",
             r.run()
                 + " reports more bytes lost than the file held: "
-                + file.size
+                + gone.get(gone.size() - 1).size
                 + " <- "
                 + r.line());
+        continue;
       }
-      boolean allDelivered = true;
-      for (Msg m : byFile.getOrDefault(file, List.of())) {
-        for (Piece p : m.pieces()) {
-          if (p.file() == file && (r.offset() < 0 || p.offset() >= r.offset())) {
-            for (Map<String, Map<Long, List<Delivery>>> bySink : got.values()) {
-              if (bySink
-                  .getOrDefault(m.container(), Map.of())
-                  .getOrDefault(m.seq(), List.of())
-                  .isEmpty()) {
-                allDelivered = false;
-              }
-            }
-            if (got.isEmpty()) {
-              allDelivered = false;
-            }
-          }
+      boolean justified = false;
+      for (FileRec file : fits) {
+        if (!allDelivered(file, r, byFile, got) || unavoidable(file, runs, index)) {
+          justified = true;
+          break;
         }
       }
-      if (allDelivered && !unavoidable(file, runs, index)) {
+      if (!justified) {
         f.add(
             "lost-report",
             r.run()
                 + " reported lost a file whose every message was delivered (no kill -9 left a"
                 + " checkpoint short of its end): "
-                + file.describe(0)
+                + fits.get(fits.size() - 1).describe(0)
                 + " <- "
                 + r.line());
       }
     }
+  }
+
+  /** Whether every message with a piece in {@code file} past the report's offset was delivered. */
+  private static boolean allDelivered(
+      FileRec file,
+      LostReport r,
+      Map<FileRec, List<Msg>> byFile,
+      Map<String, Map<String, Map<Long, List<Delivery>>>> got) {
+    if (got.isEmpty()) {
+      return false;
+    }
+    for (Msg m : byFile.getOrDefault(file, List.of())) {
+      for (Piece p : m.pieces()) {
+        if (p.file() == file && (r.offset() < 0 || p.offset() >= r.offset())) {
+          for (Map<String, Map<Long, List<Delivery>>> bySink : got.values()) {
+            if (bySink
+                .getOrDefault(m.container(), Map.of())
+                .getOrDefault(m.seq(), List.of())
+                .isEmpty()) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
   }
 
   /** A kill -9 left a checkpoint of {@code file} short of its end: a later loss claim is fair. */
