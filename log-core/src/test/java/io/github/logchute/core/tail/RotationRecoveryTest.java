@@ -12,6 +12,7 @@ import io.github.logchute.core.spi.SinkLimits;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,8 +213,7 @@ class RotationRecoveryTest {
       c.rotate(5, List.of());
       // the runtime reopens late: the new file stays empty for 10 s, twice the merge timeout
       until("the rotation is seen", () -> h.metric("logchute_files_tracked") == 2);
-      long tenSeconds = clock.nanoTime() + Duration.ofSeconds(10).toNanos();
-      until("ten seconds", () -> clock.nanoTime() - tenSeconds >= 0);
+      elapse(Duration.ofSeconds(10));
       assertThat(messages(sink)).containsExactly("before");
       c.write("2026-01-01T00:00:00.000000002Z stdout F second half\n");
       c.cri("stdout", "after");
@@ -310,76 +310,39 @@ class RotationRecoveryTest {
 
   @Test
   void aCopytruncateIsFollowedIntoTheCopyAndTheFileReadAgainFromItsStart() throws Exception {
-    Path dir = Files.createDirectories(root.resolve("containers"));
-    Path live = dir.resolve("app.log");
-    InMemorySink sink = sink();
-    try (EngineHarness h = engine(sink, root.resolve("data"))) {
-      StringBuilder before = new StringBuilder();
-      for (int i = 0; i < 100; i++) {
-        before.append("2026-01-01T00:00:00.1Z stdout F before ").append(i).append('\n');
-      }
-      Files.writeString(live, before.toString());
-      until("a first look", () -> sink.records().size() >= 1);
-      // more lines, then the copy and the truncation before logchute reads them
-      StringBuilder more = new StringBuilder();
-      for (int i = 0; i < 50; i++) {
-        more.append("2026-01-01T00:00:00.2Z stdout F unread ").append(i).append('\n');
-      }
-      try (OutputStream o = Files.newOutputStream(live, java.nio.file.StandardOpenOption.APPEND)) {
-        o.write(more.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      Files.copy(live, dir.resolve("app.log.1"));
-      Files.write(live, new byte[0]);
-      StringBuilder after = new StringBuilder();
-      for (int i = 0; i < 200; i++) {
-        after.append("2026-01-01T00:00:00.3Z stdout F after ").append(i).append('\n');
-      }
-      Files.writeString(live, after.toString());
-      until("every line", () -> sink.records().size() >= 350);
-      clock.advance(Duration.ofSeconds(6));
-      List<String> all = new ArrayList<>(expected("before", 100));
-      all.addAll(expected("unread", 50));
-      all.addAll(expected("after", 200));
-      assertThat(messages(sink)).containsExactlyElementsOf(all);
-      assertThat(h.metric("logchute_truncations_total")).isEqualTo(1);
-    }
+    copytruncate(false);
   }
 
   @Test
   void aCopytruncateWhoseCopyWasCompressedBeforeTheReaderNoticedIsFollowedIntoTheGzip()
       throws Exception {
+    copytruncate(true);
+  }
+
+  /**
+   * 100 lines read, 50 more written, then the file is copied and truncated (and, with {@code
+   * compressTheCopy}, the copy compressed and its plain form deleted) before logchute looks again,
+   * then 200 lines written into the truncated file: every line once, in order.
+   */
+  private void copytruncate(boolean compressTheCopy) throws Exception {
     Path dir = Files.createDirectories(root.resolve("containers"));
     Path live = dir.resolve("app.log");
     InMemorySink sink = sink();
     try (EngineHarness h = engine(sink, root.resolve("data"))) {
-      StringBuilder before = new StringBuilder();
-      for (int i = 0; i < 100; i++) {
-        before.append("2026-01-01T00:00:00.1Z stdout F before ").append(i).append('\n');
-      }
-      Files.writeString(live, before.toString());
+      Files.writeString(live, criLines("00.1", "before", 100));
       until("a first look", () -> sink.records().size() >= 1);
-      StringBuilder more = new StringBuilder();
-      for (int i = 0; i < 50; i++) {
-        more.append("2026-01-01T00:00:00.2Z stdout F unread ").append(i).append('\n');
-      }
-      try (OutputStream o = Files.newOutputStream(live, java.nio.file.StandardOpenOption.APPEND)) {
-        o.write(more.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      // copy, truncate, and the copy compressed (the plain copy deleted) before logchute looks
+      Files.writeString(live, criLines("00.2", "unread", 50), StandardOpenOption.APPEND);
       Path copy = dir.resolve("app.log.1");
       Files.copy(live, copy);
       Files.write(live, new byte[0]);
-      gzip(copy, dir.resolve("app.log.1.gz"));
-      Files.delete(copy);
-      StringBuilder after = new StringBuilder();
-      for (int i = 0; i < 200; i++) {
-        after.append("2026-01-01T00:00:00.3Z stdout F after ").append(i).append('\n');
+      if (compressTheCopy) {
+        gzip(copy, dir.resolve("app.log.1.gz"));
+        Files.delete(copy);
       }
-      Files.writeString(live, after.toString());
+      Files.writeString(live, criLines("00.3", "after", 200));
       until("every line", () -> sink.records().size() >= 350);
       // long enough for the truncated file to be let go and the directory scanned again
-      long later = clock.nanoTime() + Duration.ofSeconds(15).toNanos();
-      until("fifteen seconds", () -> clock.nanoTime() - later >= 0);
+      elapse(Duration.ofSeconds(15));
       List<String> all = new ArrayList<>(expected("before", 100));
       all.addAll(expected("unread", 50));
       all.addAll(expected("after", 200));
@@ -387,6 +350,27 @@ class RotationRecoveryTest {
       assertThat(h.metric("logchute_truncations_total")).isEqualTo(1);
       assertThat(h.metric("logchute_files_lost_total")).isZero();
     }
+  }
+
+  /** {@code n} CRI lines "{@code prefix} i" stamped {@code 2026-01-01T00:00:<seconds>Z}. */
+  private static String criLines(String seconds, String prefix, int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      b.append("2026-01-01T00:00:")
+          .append(seconds)
+          .append("Z stdout F ")
+          .append(prefix)
+          .append(' ')
+          .append(i)
+          .append('\n');
+    }
+    return b.toString();
+  }
+
+  /** Moves the fake clock on by {@code d}, in the usual steps (the engine runs meanwhile). */
+  private void elapse(Duration d) {
+    long until = clock.nanoTime() + d.toNanos();
+    until("the clock to move on by " + d, () -> clock.nanoTime() - until >= 0);
   }
 
   @Test
@@ -427,8 +411,7 @@ class RotationRecoveryTest {
       lines(c, "gen2", 50);
       known.complete(null);
       until("both generations", () -> sink.records().size() >= 100);
-      long later = clock.nanoTime() + Duration.ofSeconds(15).toNanos();
-      until("fifteen seconds", () -> clock.nanoTime() - later >= 0);
+      elapse(Duration.ofSeconds(15));
       List<String> all = new ArrayList<>(expected("gen1", 50));
       all.addAll(expected("gen2", 50));
       assertThat(messages(sink)).containsExactlyElementsOf(all);
