@@ -174,18 +174,7 @@ final class ReadLoop implements Runnable {
     if (n <= 0) {
       return false;
     }
-    if (f.tailLength > 0
-        && f.input.growable()
-        && f.input.crc(position - f.tailLength, f.tailLength) != f.tailCrc) {
-      f.rewritten = true;
-      return false;
-    }
-    if (f.tailLength == 0
-        && f.head.length > 0
-        && f.input.growable()
-        && f.input.crc(0, f.head.length) != Fingerprint.crc(f.head, 0, f.head.length)) {
-      // nothing decoded here yet (opened, or resumed, and not read since): the file must still
-      // begin as it did then, or it was truncated and written again (copytruncate) meanwhile
+    if (changedUnder(f, position)) {
       f.rewritten = true;
       return false;
     }
@@ -217,6 +206,23 @@ final class ReadLoop implements Runnable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether the bytes that what is read next must follow are no longer those decoded: the ones just
+   * before {@code position}, or — nothing decoded here yet (opened, or resumed, and not read since)
+   * — the file's first bytes. Either way it was truncated and written again meanwhile.
+   */
+  private static boolean changedUnder(TrackedFile f, long position) throws IOException {
+    LogInput in = f.input;
+    if (!in.growable()) {
+      return false;
+    }
+    if (f.tailLength > 0) {
+      return in.crc(position - f.tailLength, f.tailLength) != f.tailCrc;
+    }
+    return f.head.length > 0
+        && in.crc(0, f.head.length) != Fingerprint.crc(f.head, 0, f.head.length);
   }
 
   private boolean staleMerge(TrackedFile f, long now) {
