@@ -256,7 +256,8 @@ final class Chains {
       }
       TrackedFile known = fileOf(c, s);
       if (known != null) {
-        if (known.rotated && known.rotationKey == null) {
+        if (known.rotationKey == null) {
+          // renamed to this name, or copied to it (copytruncate) while still the live file
           known.rotationKey = s.key();
         }
         continue;

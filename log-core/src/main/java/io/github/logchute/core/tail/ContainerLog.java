@@ -27,7 +27,11 @@ final class ContainerLog {
    * Insertion order is rotation order: a file found rotated in a scan is newer than every file
    * rotated before the scan, and older than the live one. A rotated file whose name is known (its
    * key, the rotation time) is also placed before keyed files with later keys, which orders the
-   * files found at a restart and a rare file found late.
+   * files found at a restart and a rare file found late. With copytruncate one inode holds one
+   * generation after another: the live file gets the key of the copy of what it holds as soon as a
+   * scan finds that copy, so a copy of a later generation, made while the reader was still behind,
+   * goes after it; when the reader finds the live file truncated it goes on in the copy, and the
+   * file read again from its start is appended last.
    *
    * `done` remembers, by content, the rotated files of this path that are not to be read again:
    * read to their end, or history at the very first start. An entry lives as long as a file with
@@ -128,10 +132,21 @@ final class ContainerLog {
     return null;
   }
 
-  /** The file at the path now, or null if the live file rotated and no new one is known. */
+  /**
+   * The file at the path now, or null if the live file rotated and no new one is known. Usually the
+   * last of the chain; but copies of it made later (copytruncate) follow it while it is still read.
+   */
   TrackedFile live() {
-    TrackedFile last = files.isEmpty() ? null : files.get(files.size() - 1);
-    return last == null || last.rotated ? null : last;
+    for (int i = files.size() - 1; i >= 0; i--) {
+      TrackedFile f = files.get(i);
+      if (!f.rotated) {
+        return f;
+      }
+      if (f.rotationKey == null) {
+        return null; // rotated, and nothing known to be newer than it
+      }
+    }
+    return null;
   }
 
   /** Appends the new live file. */
@@ -153,7 +168,10 @@ final class ContainerLog {
     int at = files.size();
     for (int i = 0; i < files.size(); i++) {
       TrackedFile x = files.get(i);
-      if (!x.rotated || (x.rotationKey != null && x.rotationKey.compareTo(key) > 0)) {
+      // a file with a key is placed by it — also the live file once a copy of what it holds is
+      // known (copytruncate): later copies are of later generations; a live file without one
+      // holds what is newer than any rotated file
+      if (x.rotationKey != null ? x.rotationKey.compareTo(key) > 0 : !x.rotated) {
         at = i;
         break;
       }

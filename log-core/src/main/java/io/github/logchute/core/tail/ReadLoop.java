@@ -286,11 +286,10 @@ final class ReadLoop implements Runnable {
     Siblings.Sibling copy = copyOf(c, f, position);
     LogInput rest = copy == null ? null : restOf(copy, f, position);
     if (rest != null) {
+      follow(c, f, fresh);
       f.input = rest;
       f.identity = copy.identity();
       f.rotationKey = copy.key();
-      c.insertAfter(f, fresh);
-      t.markRotated(f);
       LOG.log(
           Level.INFO,
           "{0}: truncated in place ({3}) after a copy to {1} (copytruncate): the rest is read from"
@@ -321,11 +320,24 @@ final class ReadLoop implements Runnable {
         Long.toString(size),
         Long.toString(position),
         sign);
-    c.insertAfter(f, fresh);
-    t.markRotated(f);
+    follow(c, f, fresh);
     f.input = LogInput.CLOSED; // the descriptor is the new file's now
     // a partial line it ended with goes on at the start of what is written now, as at a rotation
     finish(f, fresh, out);
+  }
+
+  /**
+   * Puts {@code fresh} — the truncated file read again from its start — in the chain, and {@code f}
+   * out of the live file's place: the live file's new content is newer than every copy in the
+   * chain, so it goes last; a rotated file truncated goes on right after itself.
+   */
+  private void follow(ContainerLog c, TrackedFile f, TrackedFile fresh) {
+    if (f.rotated) {
+      c.insertAfter(f, fresh);
+    } else {
+      c.append(fresh);
+      t.markRotated(f);
+    }
   }
 
   /**

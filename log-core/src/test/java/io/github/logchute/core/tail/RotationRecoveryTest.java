@@ -373,6 +373,55 @@ class RotationRecoveryTest {
     until("the clock to move on by " + d, () -> clock.nanoTime() - until >= 0);
   }
 
+  /**
+   * The reader is held up in the middle of the live file by a sink outage while the file is copied
+   * and truncated twice: the first generation's rest is in the first copy, the second generation
+   * only in the second copy, the third in the file. Every line once, generation after generation.
+   */
+  @Test
+  void copytruncatesFasterThanTheReaderKeepEveryGenerationInOrder() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    AtomicBoolean down = new AtomicBoolean(true);
+    InMemorySink sink =
+        sink()
+            .otherwise(
+                b -> down.get() ? SendOutcome.retry(Duration.ZERO, "503") : SendOutcome.accepted());
+    KubeletLogs.Container c = logs.container("prod", "copied", "app");
+    int n = 3000; // about 130 KiB a generation: many reads, and more than the byte budget
+    lines(c, "gen1", n);
+    try (EngineHarness h =
+        EngineHarness.builder(root.resolve("data"), logs.glob())
+            .sink("memory", sink)
+            .clock(clock)
+            .maxQueuedBytes(64 * 1024)
+            .tweak(b -> b.pollInterval(Duration.ofMillis(100)).readBufferBytes(16 * 1024))
+            .start()) {
+      until(
+          "the reader is held up in the first generation",
+          () -> h.metric("logchute_pipeline_emit_waits") > 0);
+      Files.copy(c.live(), c.live().resolveSibling("0.log.20260101-000001"));
+      c.truncate();
+      lines(c, "gen2", n);
+      elapse(Duration.ofSeconds(2)); // scans find the first copy
+      Files.copy(c.live(), c.live().resolveSibling("0.log.20260101-000002"));
+      c.truncate();
+      lines(c, "gen3", n);
+      elapse(Duration.ofSeconds(2)); // and the second
+      down.set(false);
+      until(
+          "every line accepted",
+          () ->
+              h.metrics.value("logchute_sink_records_total", "sink", "memory", "result", "accepted")
+                  >= 3L * n);
+      elapse(Duration.ofSeconds(15));
+      List<String> all = new ArrayList<>(expected("gen1", n));
+      all.addAll(expected("gen2", n));
+      all.addAll(expected("gen3", n));
+      assertThat(messages(sink)).containsExactlyElementsOf(all);
+      assertThat(h.metric("logchute_files_lost_total")).isZero();
+    }
+  }
+
   @Test
   void aCopytruncateBeforeTheReaderReachedTheFileIsReadFromTheCopyThenTheNewContent()
       throws Exception {
