@@ -172,17 +172,21 @@ final class Checkpoints {
     long size = -1;
     LogInput in = f.input;
     if (in.growable()) {
-      tailLen = (int) Math.min(Fingerprint.TAIL_BYTES, offset);
       try {
         if (fp.length() > 0 && in.crc(0, fp.length()) != fp.crc()) {
-          // truncated and written again, and the reader has not seen it yet: the bytes there now
-          // are not the ones the offset counts; the last entry stands until the reader moves on
-          return null;
+          // truncated and written again (copytruncate), and the reader has not noticed yet — it
+          // may be held up by the sinks, or stopping. The bytes there now are not the ones the
+          // offset counts, but the offset still holds for the copy of what was read, which a
+          // restart finds by its first bytes: saved without the bytes before it, which are no
+          // longer here to check
+          size = f.knownSize;
+        } else {
+          tailLen = (int) Math.min(Fingerprint.TAIL_BYTES, offset);
+          if (tailLen > 0) {
+            tail = in.crc(offset - tailLen, tailLen);
+          }
+          size = in.size();
         }
-        if (tailLen > 0) {
-          tail = in.crc(offset - tailLen, tailLen);
-        }
-        size = in.size();
       } catch (IOException e) {
         return null; // channel closed under us
       }

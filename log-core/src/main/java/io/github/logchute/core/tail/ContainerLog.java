@@ -57,12 +57,16 @@ final class ContainerLog {
     }
 
     boolean matches(byte[] head, long contentSize, boolean gz) {
-      if (!fingerprint.isPrefixOf(head) || fingerprint.length() != head.length) {
+      if (!fingerprint.isPrefixOf(head)) {
         return false;
       }
       if (size < 0 || contentSize < 0) {
-        return true;
+        // the first bytes alone: all of them, so that a file that has grown is not taken for it
+        return fingerprint.length() == head.length;
       }
+      // a fingerprint taken while the file was short (its first bytes when first read; a
+      // compressed file read to its end does not refresh them) is still its fingerprint at the
+      // length it was read to
       return gz ? (size & 0xffffffffL) == contentSize : size == contentSize;
     }
   }

@@ -422,6 +422,55 @@ class RotationRecoveryTest {
     }
   }
 
+  /**
+   * The reader is held up in the live file by a sink outage when the file is copied and truncated;
+   * logchute is stopped before the reader looks at the file again, and the sink, back, takes what
+   * was read. The position saved holds for the copy: the next run reads the rest of it, then the
+   * new content — nothing twice.
+   */
+  @Test
+  void aStopBeforeTheReaderNoticedACopytruncateSavesAPositionTheCopyIsResumedFrom()
+      throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    AtomicBoolean down = new AtomicBoolean(true);
+    InMemorySink first =
+        sink()
+            .otherwise(
+                b -> down.get() ? SendOutcome.retry(Duration.ZERO, "503") : SendOutcome.accepted());
+    KubeletLogs.Container c = logs.container("prod", "stopped", "app");
+    int n = 3000;
+    lines(c, "gen1", n);
+    Path data = root.resolve("data");
+    EngineHarness h =
+        EngineHarness.builder(data, logs.glob())
+            .sink("memory", first)
+            .clock(clock)
+            .maxQueuedBytes(64 * 1024)
+            .tweak(b -> b.pollInterval(Duration.ofMillis(100)).readBufferBytes(16 * 1024))
+            .start();
+    until("the reader is held up", () -> h.metric("logchute_pipeline_emit_waits") > 0);
+    Files.copy(c.live(), c.live().resolveSibling("0.log.20260101-000001"));
+    c.truncate();
+    lines(c, "gen2", 100);
+    h.tailer.stopReading();
+    down.set(false);
+    h.close(); // delivers what was read, saves the checkpoints
+    List<String> delivered = messages(first);
+    assertThat(delivered).isNotEmpty().hasSizeLessThan(n);
+
+    InMemorySink second = sink();
+    try (EngineHarness again = engine(second, data)) {
+      until("the rest", () -> second.records().size() >= n + 100 - delivered.size());
+      elapse(Duration.ofSeconds(15));
+      List<String> all = new ArrayList<>(delivered);
+      all.addAll(messages(second));
+      List<String> expected = new ArrayList<>(expected("gen1", n));
+      expected.addAll(expected("gen2", 100));
+      assertThat(all).containsExactlyElementsOf(expected);
+      assertThat(again.metric("logchute_files_lost_total")).isZero();
+    }
+  }
+
   @Test
   void aCopytruncateBeforeTheReaderReachedTheFileIsReadFromTheCopyThenTheNewContent()
       throws Exception {
