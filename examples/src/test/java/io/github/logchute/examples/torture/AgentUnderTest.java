@@ -37,7 +37,12 @@ final class AgentUnderTest implements AutoCloseable {
   }
 
   /** A checkpoint file entry: the file's identity and the first byte not yet acknowledged. */
-  record Checkpoint(String path, long device, long inode, long offset) {}
+  /**
+   * One entry of a checkpoint file; {@code savedNanos} is when it was computed (its {@code
+   * updated}, on this JVM's {@link System#nanoTime()} scale; -1 if absent): the file it stands for
+   * is the one that had the inode then, which may have been deleted and the inode reused since.
+   */
+  record Checkpoint(String path, long device, long inode, long offset, long savedNanos) {}
 
   /** One agent process. */
   static final class Run {
@@ -242,13 +247,17 @@ final class AgentUnderTest implements AutoCloseable {
         return out;
       }
       JsonNode root = JSON.readTree(file.toFile());
+      long nanosMinusEpochNanos = System.nanoTime() - System.currentTimeMillis() * 1_000_000;
       for (JsonNode f : root.path("files")) {
+        long updated = f.path("updated").asLong(-1);
         out.add(
             new Checkpoint(
                 f.path("path").asText(),
                 f.path("dev").asLong(-1),
                 f.path("ino").asLong(-1),
-                f.path("offset").asLong(-1)));
+                f.path("offset").asLong(-1),
+                // the end of that millisecond: the entry was computed from a file open by then
+                updated < 0 ? -1 : updated * 1_000_000 + 999_999 + nanosMinusEpochNanos));
       }
     } catch (IOException e) {
       // a torn file would be a finding of its own; the checker sees an empty list

@@ -26,6 +26,11 @@ final class Findings {
     this.t0 = t0;
   }
 
+  /** The start of the node's clock: times in the report are seconds after it. */
+  long t0() {
+    return t0;
+  }
+
   /** A violation of kind {@code kind}. */
   void add(String kind, String text) {
     byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(text);

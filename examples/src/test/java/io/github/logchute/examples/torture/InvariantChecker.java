@@ -330,7 +330,7 @@ final class InvariantChecker {
     Piece p = m.first();
     boolean listed = false;
     for (Checkpoint c : kill.checkpointsAtKill) {
-      if (index.ownerAt(c.device(), c.inode(), kill.endNanos) == p.file()) {
+      if (owner(index, c, kill) == p.file()) {
         listed = true;
         if (c.offset() <= p.offset()) {
           return true;
@@ -405,7 +405,7 @@ final class InvariantChecker {
             "lost-report",
             r.run()
                 + " reported lost a file whose content is still on disk: "
-                + candidates.get(candidates.size() - 1).describe(0)
+                + candidates.get(candidates.size() - 1).describe(f.t0())
                 + " <- "
                 + r.line());
         continue;
@@ -439,7 +439,7 @@ final class InvariantChecker {
             r.run()
                 + " reported lost a file whose every message was delivered (no kill -9 left a"
                 + " checkpoint short of its end): "
-                + fits.get(fits.size() - 1).describe(0)
+                + fits.get(fits.size() - 1).describe(f.t0())
                 + " <- "
                 + r.line());
       }
@@ -472,6 +472,16 @@ final class InvariantChecker {
     return true;
   }
 
+  /**
+   * The file a checkpoint entry found at the end of {@code run} stands for: the one that had its
+   * inode when the entry was computed (a long run reuses each inode many times; the entry may be
+   * older than the kill by a checkpoint interval, the file deleted and the inode reused meanwhile).
+   */
+  private static FileRec owner(Index index, Checkpoint c, Run run) {
+    return index.ownerAt(
+        c.device(), c.inode(), c.savedNanos() >= 0 ? c.savedNanos() : run.endNanos);
+  }
+
   /** A kill -9 left a checkpoint of {@code file} short of its end: a later loss claim is fair. */
   private static boolean unavoidable(FileRec file, List<Run> runs, Index index) {
     for (Run r : runs) {
@@ -479,7 +489,7 @@ final class InvariantChecker {
         continue;
       }
       for (Checkpoint c : r.checkpointsAtKill) {
-        if (index.ownerAt(c.device(), c.inode(), r.endNanos) == file && c.offset() < file.size) {
+        if (owner(index, c, r) == file && c.offset() < file.size) {
           return true;
         }
       }
