@@ -1,17 +1,16 @@
 package io.github.logchute.examples;
 
 import io.github.logchute.core.Clock;
+import io.github.logchute.core.Logchute;
 import io.github.logchute.core.MetadataKeys;
 import io.github.logchute.core.config.ConfigException;
 import io.github.logchute.core.config.ConfigSection;
 import io.github.logchute.core.metrics.MetricsRegistry;
-import io.github.logchute.core.pipeline.Pipeline;
 import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkContext;
 import io.github.logchute.core.spi.SinkRegistry;
-import io.github.logchute.core.tail.FileTailer;
 import io.github.logchute.k8s.MetadataEnrichers;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,22 +35,13 @@ public final class Agent implements AutoCloseable {
   private static final Logger LOG = System.getLogger(Agent.class.getName());
 
   private final AgentOptions options;
-  private final FileTailer tailer;
-  private final Pipeline pipeline;
-  private final MetricsRegistry metrics;
+  private final Logchute engine;
   private final StatusServer status;
   private boolean closed;
 
-  private Agent(
-      AgentOptions options,
-      FileTailer tailer,
-      Pipeline pipeline,
-      MetricsRegistry metrics,
-      StatusServer status) {
+  private Agent(AgentOptions options, Logchute engine, StatusServer status) {
     this.options = options;
-    this.tailer = tailer;
-    this.pipeline = pipeline;
-    this.metrics = metrics;
+    this.engine = engine;
     this.status = status;
   }
 
@@ -126,43 +116,31 @@ public final class Agent implements AutoCloseable {
     Clock clock = Clock.system();
     MetricsRegistry metrics = new MetricsRegistry();
     Parts parts = build(options, registry, metrics, clock);
-    Pipeline.Builder builder =
-        Pipeline.builder().metrics(metrics).clock(clock).maxQueuedBytes(options.maxQueuedBytes());
+    Logchute.Builder builder =
+        Logchute.builder()
+            .tailer(options.tailer())
+            .enricher(parts.enricher())
+            .processing(parts.processing())
+            .metrics(metrics)
+            .clock(clock)
+            .maxQueuedBytes(options.maxQueuedBytes());
     for (int i = 0; i < parts.sinks().size(); i++) {
       builder.sink(parts.names().get(i), parts.sinks().get(i));
     }
-    FileTailer tailer;
-    try {
-      tailer =
-          new FileTailer(options.tailer(), metrics, clock, parts.enricher(), parts.processing());
-    } catch (IOException | RuntimeException e) {
-      parts.close();
-      throw e;
-    }
-    Pipeline pipeline = builder.acknowledgeTo(tailer::acknowledge).build().start();
+    Logchute engine = builder.start(); // on failure it has closed the sinks and the enricher
     StatusServer status = null;
     int port = options.metricsPort();
     if (options.metricsEnabled()) {
       try {
         status =
             StatusServer.start(
-                options.metricsAddress(),
-                port,
-                metrics,
-                () -> tailer.isAlive() && pipeline.isAlive(),
-                () ->
-                    tailer.isAlive()
-                        && pipeline.isAlive()
-                        && parts.enricher().isReady()
-                        && tailer.checkpointsHealthy());
+                options.metricsAddress(), port, metrics, engine::isAlive, engine::isReady);
       } catch (IOException e) {
-        pipeline.close(Duration.ZERO);
-        tailer.close();
+        engine.close(Duration.ZERO);
         throw new IOException(
             "cannot serve metrics on " + options.metricsAddress() + ":" + port + ": " + e, e);
       }
     }
-    tailer.start(pipeline);
     LOG.log(
         Level.INFO,
         "logchute agent reading {0} (checkpoints in {1}) into sinks {2}{3}",
@@ -170,11 +148,11 @@ public final class Agent implements AutoCloseable {
         options.tailer().dataDir(),
         options.sinks(),
         status == null ? "" : "; metrics and health on port " + status.port());
-    return new Agent(options, tailer, pipeline, metrics, status);
+    return new Agent(options, engine, status);
   }
 
   MetricsRegistry metrics() {
-    return metrics;
+    return engine.metrics();
   }
 
   /** The port of the status endpoint, or -1 if it is off. */
@@ -202,21 +180,19 @@ public final class Agent implements AutoCloseable {
       return 0;
     }
     closed = true;
-    tailer.stopReading();
-    boolean flushed = pipeline.close(options.shutdownTimeout());
-    tailer.close();
+    Logchute.Shutdown shutdown = engine.shutdown(options.shutdownTimeout());
     if (status != null) {
       status.close();
     }
-    boolean saved = tailer.checkpointsHealthy();
+    boolean saved = shutdown.checkpointsSaved();
     String level = saved ? "INFO" : "ERROR";
     String message;
     if (!saved) {
       message =
           "logchute agent stopped, but its checkpoints could not be saved ("
-              + tailer.checkpointError()
+              + shutdown.checkpointError()
               + "): the next start reads again from the last positions saved";
-    } else if (flushed) {
+    } else if (shutdown.delivered()) {
       message = "logchute agent stopped; everything read was delivered";
     } else {
       message =
