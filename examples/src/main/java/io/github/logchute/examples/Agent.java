@@ -228,9 +228,12 @@ public final class Agent implements AutoCloseable {
    */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err)
       throws InterruptedException {
-    SinkRegistry registry = SinkRegistry.load(Agent.class.getClassLoader());
+    SinkRegistry registry;
     AgentOptions options;
     try {
+      ClassLoader plugins =
+          Plugins.loader(Plugins.directory(args, env), Agent.class.getClassLoader());
+      registry = SinkRegistry.load(plugins);
       options = AgentOptions.parse(args, env, registry.names());
     } catch (ConfigException e) {
       err.println("logchute: configuration error: " + e.getMessage());
@@ -238,6 +241,7 @@ public final class Agent implements AutoCloseable {
     }
     if (options.help()) {
       out.print(AgentOptions.USAGE);
+      out.println("Sinks found: " + String.join(", ", registry.names()));
       return 0;
     }
     if (options.version()) {

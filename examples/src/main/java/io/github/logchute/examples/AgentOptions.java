@@ -76,13 +76,13 @@ record AgentOptions(
           + "                      [--format auto|cri|docker|raw] [--sinks NAME[,NAME...]]\n"
           + "                      [--checkpoint-interval 5s] [--max-queued-bytes 64MiB]\n"
           + "                      [--shutdown-timeout 30s] [--set KEY.PATH=VALUE ...]\n"
-          + "                      [--help] [--version]\n"
+          + "                      [--plugins DIR] [--help] [--version]\n"
           + "Settings come from the YAML file, then environment variables, then flags. Every key\n"
           + "has a variable: startAt is LOGCHUTE_START_AT, sinks.datadog.site is\n"
           + "LOGCHUTE_SINKS_DATADOG_SITE; DD_API_KEY, DD_SITE, DD_TAGS and DD_ENV are read too.\n"
           + "--check-config validates everything, prints the effective settings (secrets masked)\n"
           + "and exits. Records go to the sinks (console: JSON lines on stdout); the agent's own\n"
-          + "log goes to stderr.\n";
+          + "log goes to stderr. --plugins (LOGCHUTE_PLUGINS_DIR) loads sink plugin jars from DIR.\n";
 
   /**
    * Reads the file, the environment and the flags.
@@ -132,6 +132,7 @@ record AgentOptions(
       }
       switch (flag) {
         case "--config" -> configFile = value;
+        case Plugins.FLAG -> {} // read before the sinks were looked for (Plugins.directory)
         case "--sinks" -> {
           enabled = value;
           enabledOrigin = "--sinks";

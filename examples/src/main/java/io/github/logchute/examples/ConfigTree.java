@@ -33,7 +33,8 @@ final class ConfigTree {
   static final Map<String, String> ALIASES = Map.of("DD_ENV", "environment");
 
   /** Variables with the LOGCHUTE_ prefix that are not configuration keys. */
-  private static final List<String> NOT_KEYS = List.of("LOGCHUTE_CONFIG", "LOGCHUTE_SINKS");
+  private static final List<String> NOT_KEYS =
+      List.of("LOGCHUTE_CONFIG", "LOGCHUTE_SINKS", Plugins.ENV);
 
   /** Sections whose keys an environment variable may name: {@code LOGCHUTE_<SECTION>_<KEY>}. */
   static final List<String> SECTIONS = List.of("metadata", "processing", "metrics");

@@ -45,18 +45,42 @@ public final class AgentProcess implements AutoCloseable {
       List<String> wrapper,
       List<Path> extraClassPath)
       throws IOException {
+    this(workDir, name, args, env, wrapper, classPath(extraClassPath));
+  }
+
+  private static String[] classPath(List<Path> extra) {
+    StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
+    for (Path jar : extra) {
+      cp.append(java.io.File.pathSeparatorChar).append(jar);
+    }
+    return new String[] {"-cp", cp.toString(), Agent.class.getName()};
+  }
+
+  /** The agent as users run it: {@code java -jar target/logchute-agent.jar} (built by package). */
+  static AgentProcess fromJar(Path workDir, String name, List<String> args, Map<String, String> env)
+      throws IOException {
+    Path jar = Path.of("target", "logchute-agent.jar").toAbsolutePath();
+    if (!java.nio.file.Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run the package phase first");
+    }
+    return new AgentProcess(
+        workDir, name, args, env, List.of(), new String[] {"-jar", jar.toString()});
+  }
+
+  private AgentProcess(
+      Path workDir,
+      String name,
+      List<String> args,
+      Map<String, String> env,
+      List<String> wrapper,
+      String[] launch)
+      throws IOException {
     stdout = workDir.resolve(name + ".stdout");
     stderr = workDir.resolve(name + ".stderr");
     List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
-    cmd.add("-cp");
-    StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
-    for (Path jar : extraClassPath) {
-      cp.append(java.io.File.pathSeparatorChar).append(jar);
-    }
-    cmd.add(cp.toString());
-    cmd.add(Agent.class.getName());
+    cmd.addAll(List.of(launch));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     // Nothing of the machine's environment may point the agent anywhere real.
@@ -124,6 +148,12 @@ public final class AgentProcess implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
+  }
+
+  /** Waits for the process to end on its own; its exit code. */
+  public int waitFor(Duration timeout) throws InterruptedException {
+    Await.until("agent exited", timeout, () -> !process.isAlive());
+    return process.exitValue();
   }
 
   /** SIGTERM, and wait for the exit. */

@@ -62,6 +62,56 @@ class PluginJarIT {
     }
   }
 
+  @Test
+  void aSinkPluginJarInThePluginsDirectoryIsUsedByJavaJar() throws Exception {
+    Path jar = buildPluginJar();
+    Path plugins = Files.createDirectories(work.resolve("plugins"));
+    Files.move(jar, plugins.resolve(jar.getFileName()));
+    Path out = work.resolve("out.jsonl");
+    List<String> args =
+        List.of(
+            "--paths",
+            Path.of("sample-logs", "containers").toAbsolutePath() + "/*.log",
+            "--start-at",
+            "beginning",
+            "--data-dir",
+            work.resolve("data").toString(),
+            "--sinks",
+            "jsonl-file",
+            "--set",
+            "sinks.jsonl-file.path=" + out);
+    try (AgentProcess agent =
+        AgentProcess.fromJar(
+            work, "agent", args, Map.of("LOGCHUTE_PLUGINS_DIR", plugins.toString()))) {
+      Await.until(
+          "18 records in the plugin's file",
+          Duration.ofSeconds(30),
+          () -> lines(out),
+          n -> n >= 18);
+      assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+      assertThat(Files.readAllLines(out)).hasSize(18);
+    }
+    // --help lists it among the sinks found; without the directory it is unknown
+    try (AgentProcess help =
+        AgentProcess.fromJar(
+            work, "help", List.of("--plugins", plugins.toString(), "--help"), Map.of())) {
+      assertThat(help.waitFor(Duration.ofSeconds(30))).isZero();
+      assertThat(String.join("\n", help.stdoutLines()))
+          .contains("Sinks found: ")
+          .contains("jsonl-file");
+    }
+    try (AgentProcess without = AgentProcess.fromJar(work, "without", args, Map.of())) {
+      assertThat(without.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
+      assertThat(without.stderrText()).contains("no sink provider named 'jsonl-file'");
+    }
+    try (AgentProcess missing =
+        AgentProcess.fromJar(
+            work, "missing", List.of("--plugins", work.resolve("nope").toString()), Map.of())) {
+      assertThat(missing.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
+      assertThat(missing.stderrText()).contains("--plugins").contains("not a directory");
+    }
+  }
+
   private static int lines(Path p) {
     try {
       return Files.exists(p) ? Files.readAllLines(p).size() : 0;
