@@ -202,7 +202,10 @@ public final class DatadogSinkConfig {
       return this;
     }
 
-    /** A full intake URL, http or https; overrides {@link #site}. */
+    /**
+     * The intake URL, http or https, in full ({@code …/api/v2/logs}) or as a base ({@code
+     * https://host[:port]}, to which the intake path is added); overrides {@link #site}.
+     */
     public Builder url(String value) {
       URI u;
       try {
@@ -218,8 +221,8 @@ public final class DatadogSinkConfig {
                 + value
                 + "'");
       }
-      if (u.getRawPath() == null || u.getRawPath().isEmpty()) {
-        u = u.resolve(DatadogSite.INTAKE_PATH);
+      if (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/")) {
+        u = u.resolve(DatadogSite.INTAKE_PATH); // a base URL: the logs intake under it
       }
       this.url = u;
       return this;

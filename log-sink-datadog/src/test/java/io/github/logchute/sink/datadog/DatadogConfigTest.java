@@ -98,6 +98,8 @@ class DatadogConfigTest {
     assertThat(c.site()).isNull();
     assertThat(config("url", "https://proxy.internal").intakeUri())
         .isEqualTo(URI.create("https://proxy.internal/api/v2/logs"));
+    assertThat(config("url", "https://proxy.internal:8443/").intakeUri())
+        .isEqualTo(URI.create("https://proxy.internal:8443/api/v2/logs"));
     assertThat(error("url", "ftp://x/y").key()).isEqualTo("sinks.datadog.url");
     assertThat(error("url", "not a url").key()).isEqualTo("sinks.datadog.url");
   }

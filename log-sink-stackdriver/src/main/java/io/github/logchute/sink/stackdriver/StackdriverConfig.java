@@ -135,7 +135,10 @@ public final class StackdriverConfig {
     return b.build();
   }
 
-  /** The API base URL; requests go to {@code <url>/v2/entries:write}. */
+  /** The path requests go to under {@link #url()}. */
+  static final String WRITE_PATH = "/v2/entries:write";
+
+  /** The API base URL (no trailing slash); requests go to {@code <url>/v2/entries:write}. */
   public URI url() {
     return url;
   }
@@ -255,8 +258,20 @@ public final class StackdriverConfig {
       return new ConfigException(keyPrefix + key, message);
     }
 
+    /**
+     * The API's base URL ({@code https://logging.googleapis.com}); the full write URL ({@code
+     * …/v2/entries:write}) is taken too, and its base kept.
+     */
     public Builder url(String value) {
-      this.url = httpUrl("url", value);
+      URI u = httpUrl("url", value);
+      String path = u.getRawPath() == null ? "" : u.getRawPath();
+      if (path.endsWith(WRITE_PATH)) {
+        path = path.substring(0, path.length() - WRITE_PATH.length());
+      }
+      while (path.endsWith("/")) {
+        path = path.substring(0, path.length() - 1);
+      }
+      this.url = URI.create(u.getScheme() + "://" + u.getRawAuthority() + path);
       return this;
     }
 

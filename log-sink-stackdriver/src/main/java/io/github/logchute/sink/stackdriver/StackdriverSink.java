@@ -83,7 +83,7 @@ public final class StackdriverSink implements Sink {
             config.maxBatchBytes(),
             config.linger(),
             config.maxInFlight());
-    this.writeUri = URI.create(config.url() + "/v2/entries:write");
+    this.writeUri = URI.create(config.url() + StackdriverConfig.WRITE_PATH);
     this.ioLog = logger(clock, 10);
     this.tokens =
         new TokenCache(

@@ -12,6 +12,7 @@ import io.github.logchute.core.spi.SinkContext;
 import io.github.logchute.core.spi.SinkRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +77,21 @@ class StackdriverConfigTest {
     assertThat(c.linger()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.maxInFlight()).isEqualTo(2);
     assertThat(c.forbiddenRetryDelay()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void theUrlIsTheBaseWhetherGivenAsTheBaseOrTheFullWriteUrl() {
+    for (String given :
+        List.of(
+            "https://logging.example.internal:8443",
+            "https://logging.example.internal:8443/",
+            "https://logging.example.internal:8443/v2/entries:write")) {
+      assertThat(parse(Map.of("url", given)).url())
+          .as(given)
+          .hasToString("https://logging.example.internal:8443");
+    }
+    assertThat(parse(Map.of("url", "http://127.0.0.1:9000/proxy/v2/entries:write")).url())
+        .hasToString("http://127.0.0.1:9000/proxy");
   }
 
   @Test
