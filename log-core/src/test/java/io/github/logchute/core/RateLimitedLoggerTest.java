@@ -53,6 +53,14 @@ class RateLimitedLoggerTest {
   }
 
   @Test
+  void numbersAreWrittenAsPlainDigits() {
+    Recording sink = new Recording();
+    RateLimitedLogger log = new RateLimitedLogger(sink, 1, new FakeClock());
+    log.log(Level.WARNING, "sending {0} records failed; retry {1} in {2} ms", 1500, 2, 1000L);
+    assertThat(sink.messages).containsExactly("sending 1500 records failed; retry 2 in 1000 ms");
+  }
+
+  @Test
   void eachKindOfMessageHasItsOwnLimit() {
     FakeClock clock = new FakeClock();
     Recording sink = new Recording();

@@ -315,7 +315,7 @@ public final class RecordAssembler {
           Level.WARNING,
           "{0}: line at offset {1} is not valid {2}; kept as a raw record",
           source.path(),
-          start,
+          Long.toString(start),
           decoder.format().configName());
       out.add(
           record(

@@ -234,7 +234,7 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
       LOG.log(
           Level.WARNING,
           "pipeline closed with {0} bytes unacknowledged; they are read again at the next start",
-          budget.used());
+          Long.toString(budget.used()));
     }
     for (SinkWorker w : workers) {
       w.stop();
@@ -252,7 +252,7 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
               Level.WARNING,
               "sink {0}: its thread did not stop within {1} ms; closing the sink anyway",
               w.name,
-              STOP_GRACE.toMillis());
+              Long.toString(STOP_GRACE.toMillis()));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -57,7 +57,7 @@ public final class MessageProcessor implements RecordProcessor {
           Level.WARNING,
           "{0} at offset {1}: record passed unprocessed after {2}",
           record.source().path(),
-          record.startOffset(),
+          Long.toString(record.startOffset()),
           e.toString());
       return record;
     }
