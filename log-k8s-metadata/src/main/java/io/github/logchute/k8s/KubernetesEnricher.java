@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -174,6 +175,57 @@ public final class KubernetesEnricher implements MetadataEnricher {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The variables {@link #inCluster()} takes the node's name from, the first one set wins. */
+  public static final java.util.List<String> NODE_NAME_VARIABLES =
+      java.util.List.of("LOGCHUTE_NODE_NAME", "NODE_NAME", "KUBE_NODE_NAME", "MY_NODE_NAME");
+
+  /**
+   * A builder set up as a pod sees its cluster: the API server from {@code
+   * KUBERNETES_SERVICE_HOST}/{@code _PORT} (an IPv6 address bracketed), the service account's token
+   * and CA from their usual files, the node's name from the first of {@link #NODE_NAME_VARIABLES}
+   * set (give it from the Downward API's {@code spec.nodeName}). Add {@code .metrics(registry)} to
+   * count into the engine's registry, then {@code build()}.
+   *
+   * @throws IllegalStateException naming the variables missing (not running in a pod)
+   */
+  public static Builder inCluster() {
+    return inCluster(System.getenv());
+  }
+
+  /** {@link #inCluster()} with the environment given. */
+  public static Builder inCluster(Map<String, String> env) {
+    String host = env.get("KUBERNETES_SERVICE_HOST");
+    if (host == null || host.isBlank()) {
+      throw new IllegalStateException(
+          "KUBERNETES_SERVICE_HOST is not set: not running in a Kubernetes pod (outside one, use"
+              + " builder().apiUrl(...))");
+    }
+    String port = env.get("KUBERNETES_SERVICE_PORT");
+    host = host.strip();
+    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    String node = null;
+    for (String name : NODE_NAME_VARIABLES) {
+      String v = env.get(name);
+      if (v != null && !v.isBlank()) {
+        node = v;
+        break;
+      }
+    }
+    if (node == null) {
+      throw new IllegalStateException(
+          "the node's name is not set: give it in one of "
+              + NODE_NAME_VARIABLES
+              + " from the Downward API (fieldRef spec.nodeName)");
+    }
+    return builder()
+        .apiUrl(
+            URI.create(
+                "https://" + host + ":" + (port == null || port.isBlank() ? "443" : port.strip())))
+        .nodeName(node);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static io.github.logchute.k8s.TestPods.NODE;
 import static io.github.logchute.k8s.TestPods.logFile;
 import static io.github.logchute.k8s.TestPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.logchute.core.Await;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,49 @@ class KubernetesEnricherTest {
 
   long metric(String name, String resource) {
     return metrics.value(name, "resource", resource);
+  }
+
+  @Test
+  void inClusterFindsTheApiServerAndTheNodeInThePodsEnvironment() throws Exception {
+    api.putPod(pod("shop", "web-1", "uid-1", NODE));
+    Map<String, String> env =
+        Map.of(
+            "KUBERNETES_SERVICE_HOST", api.url().getHost(),
+            "KUBERNETES_SERVICE_PORT", Integer.toString(api.url().getPort()),
+            "NODE_NAME", NODE);
+    k8s =
+        KubernetesEnricher.inCluster(env)
+            .caFile(TestPods.resource("/tls/ca.crt"))
+            .tokenFile(tokenFile)
+            .clock(clock)
+            .metrics(metrics)
+            .build();
+    assertThat(k8s.nodeName()).isEqualTo(NODE);
+    LogSource web = logFile(dir, "shop", "web-1", "uid-1", "app", 0);
+    ready(web);
+    // from the API (the fake checks the bearer token from the file on every request)
+    assertThat(enrich(web).get(MetadataKeys.K8S_POD_LABEL_PREFIX + "app")).isEqualTo("web-1");
+  }
+
+  @Test
+  void inClusterOutsideAPodSaysWhatIsMissing() {
+    assertThatThrownBy(() -> KubernetesEnricher.inCluster(Map.of("NODE_NAME", NODE)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("KUBERNETES_SERVICE_HOST");
+    assertThatThrownBy(
+            () -> KubernetesEnricher.inCluster(Map.of("KUBERNETES_SERVICE_HOST", "fd00::1")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("NODE_NAME")
+        .hasMessageContaining("spec.nodeName");
+    // an IPv6 service address is bracketed in the URL
+    KubernetesEnricher.inCluster(
+        Map.of(
+            "KUBERNETES_SERVICE_HOST",
+            "fd00::1",
+            "KUBERNETES_SERVICE_PORT",
+            "6443",
+            "MY_NODE_NAME",
+            NODE));
   }
 
   @Test
