@@ -142,7 +142,13 @@ record AgentOptions(
           if (e <= 0) {
             throw new ConfigException("--set", "expected KEY.PATH=VALUE, got '" + value + "'");
           }
-          sets.add(new String[] {value.substring(0, e), value.substring(e + 1)});
+          String key = value.substring(0, e);
+          if (ConfigTree.isSecretPath(key)) {
+            // the command line is seen by anyone who can list processes
+            throw new ConfigException(
+                key, "secrets are not taken from --set: " + ConfigTree.whereSecretsGo(key));
+          }
+          sets.add(new String[] {key, value.substring(e + 1)});
         }
         default -> {
           String key = null;

@@ -3,6 +3,7 @@ package io.github.logchute.examples;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.logchute.core.config.ConfigException;
+import io.github.logchute.core.config.Redact;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,11 +242,22 @@ final class ConfigTree {
             key,
             "secrets are not read from the configuration file ("
                 + e.getValue().substring(FILE_ORIGIN.length())
-                + "): set it in the environment (for example "
-                + (key.equals("sinks.datadog.apiKey") ? "DD_API_KEY" : envVar(key))
-                + ", from a Kubernetes Secret) or give a file that holds it");
+                + "): "
+                + whereSecretsGo(key));
       }
     }
+  }
+
+  /** Where the secret {@code key} is to be given instead of a file or a flag. */
+  static String whereSecretsGo(String key) {
+    return "set it in the environment (for example "
+        + (key.equals("sinks.datadog.apiKey") ? "DD_API_KEY" : envVar(key))
+        + ", from a Kubernetes Secret) or give a file that holds it";
+  }
+
+  /** Whether the key path {@code key} (its last segment) holds a secret. */
+  static boolean isSecretPath(String key) {
+    return isSecret(key.substring(key.lastIndexOf('.') + 1));
   }
 
   /** The tree as YAML-like text with every secret replaced by {@code ****}. */
@@ -275,6 +287,9 @@ final class ConfigTree {
   }
 
   private static String quote(Object v) {
+    if (v instanceof String s && s.contains("://")) {
+      v = Redact.url(s); // user info, ?api_key=…
+    }
     if (v == null) {
       return "null";
     }

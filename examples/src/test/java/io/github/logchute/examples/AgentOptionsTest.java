@@ -244,4 +244,45 @@ class AgentOptionsTest {
     assertThat(run(Map.of("DD_API_KEY", secret), "--config", file.toString(), "--check-config")[0])
         .isEqualTo("0");
   }
+
+  @Test
+  void aSecretOnTheCommandLineIsRefusedWithoutBeingPrinted() throws Exception {
+    String secret = "k3y-on-the-command-line-0123";
+    String[] r = run(Map.of(), "--sinks", "datadog", "--set", "sinks.datadog.apiKey=" + secret);
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2])
+        .contains("sinks.datadog.apiKey: secrets are not taken from --set")
+        .contains("DD_API_KEY");
+    assertThat(r[1] + r[2]).doesNotContain(secret);
+  }
+
+  @Test
+  void secretsInUrlsAreMaskedInCheckConfigAndInConfigurationErrors() throws Exception {
+    String password = "pa55-in-url";
+    String key = "k3y-in-a-query-0123";
+    String url = "https://ops:" + password + "@127.0.0.1:9/api/v2/logs?dd-api-key=" + key;
+    String[] r =
+        run(
+            Map.of("DD_API_KEY", "0123456789abcdef0123456789abcdef", "LOGCHUTE_DATADOG_URL", url),
+            "--sinks",
+            "datadog",
+            "--check-config");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).contains("https://****@127.0.0.1:9/api/v2/logs?dd-api-key=****");
+    assertThat(r[1] + r[2]).doesNotContain(password).doesNotContain(key);
+    // a URL that is refused is echoed masked too
+    r =
+        run(
+            Map.of(
+                "DD_API_KEY",
+                "0123456789abcdef0123456789abcdef",
+                "LOGCHUTE_DATADOG_URL",
+                "ftp://ops:" + password + "@host/x?api_key=" + key),
+            "--sinks",
+            "datadog",
+            "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("sinks.datadog.url").contains("ftp://****@host/x?api_key=****");
+    assertThat(r[1] + r[2]).doesNotContain(password).doesNotContain(key);
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.logchute.core.LogSource;
 import io.github.logchute.core.MetadataKeys;
 import io.github.logchute.core.SourceMetadata;
+import io.github.logchute.core.config.Redact;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.spi.MetadataEnricher;
 import java.lang.System.Logger.Level;
@@ -292,7 +293,8 @@ public final class CloudEnricher implements MetadataEnricher {
       Objects.requireNonNull(url, name);
       String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-        throw new IllegalArgumentException(name + ": expected http://host[:port], got " + url);
+        throw new IllegalArgumentException(
+            name + ": expected http://host[:port], got " + Redact.url(url));
       }
       String s = url.toString();
       return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);

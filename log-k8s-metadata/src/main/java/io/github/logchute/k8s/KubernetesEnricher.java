@@ -5,6 +5,7 @@ import io.github.logchute.core.Clock;
 import io.github.logchute.core.LogSource;
 import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.SourceMetadata;
+import io.github.logchute.core.config.Redact;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.spi.MetadataEnricher;
 import java.io.IOException;
@@ -277,7 +278,11 @@ public final class KubernetesEnricher implements MetadataEnricher {
 
   @Override
   public String toString() {
-    return "KubernetesEnricher{" + settings.apiUrl() + ", node " + settings.nodeName() + "}";
+    return "KubernetesEnricher{"
+        + Redact.url(settings.apiUrl())
+        + ", node "
+        + settings.nodeName()
+        + "}";
   }
 
   private static ThreadFactory daemon(String name) {
@@ -314,7 +319,9 @@ public final class KubernetesEnricher implements MetadataEnricher {
       if (!"https".equals(url.getScheme() == null ? null : url.getScheme().toLowerCase(Locale.ROOT))
           || url.getHost() == null) {
         throw new IllegalArgumentException(
-            "apiUrl: expected https://host[:port], got " + url + " (TLS is always used)");
+            "apiUrl: expected https://host[:port], got "
+                + Redact.url(url)
+                + " (TLS is always used)");
       }
       String s = url.toString();
       this.apiUrl = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);

@@ -1,5 +1,6 @@
 package io.github.logchute.sink.datadog;
 
+import io.github.logchute.core.config.Redact;
 import io.github.logchute.core.spi.SinkLimits;
 import java.net.URI;
 import java.nio.file.Path;
@@ -146,7 +147,7 @@ public final class DatadogSinkConfig {
   @Override
   public String toString() {
     return "DatadogSinkConfig{intake="
-        + intakeUri
+        + Redact.url(intakeUri)
         + ", apiKey="
         + apiKey
         + ", compressionLevel="
@@ -211,14 +212,14 @@ public final class DatadogSinkConfig {
       try {
         u = URI.create(Objects.requireNonNull(value, "url").trim());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("not a URL: '" + value + "'");
+        throw new IllegalArgumentException("not a URL: '" + Redact.url(value) + "'");
       }
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
         throw new IllegalArgumentException(
             "expected an absolute http(s) URL such as https://http-intake.logs.datadoghq.eu"
                 + "/api/v2/logs, got '"
-                + value
+                + Redact.url(value)
                 + "'");
       }
       if (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/")) {

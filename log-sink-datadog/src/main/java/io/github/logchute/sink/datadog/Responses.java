@@ -2,6 +2,7 @@ package io.github.logchute.sink.datadog;
 
 import io.github.logchute.core.Clock;
 import io.github.logchute.core.RateLimitedLogger;
+import io.github.logchute.core.config.Redact;
 import io.github.logchute.core.spi.RetryAfter;
 import io.github.logchute.core.spi.SendOutcome;
 import java.lang.System.Logger.Level;
@@ -106,7 +107,9 @@ final class Responses {
     boolean reloaded = apiKey.reloadable() && apiKey.reload();
     String site =
         config.site() == null
-            ? "the intake " + config.intakeUri() + " (sinks.datadog.url / LOGCHUTE_DATADOG_URL)"
+            ? "the intake "
+                + Redact.url(config.intakeUri())
+                + " (sinks.datadog.url / LOGCHUTE_DATADOG_URL)"
             : "site " + config.site() + " (sinks.datadog.site / DD_SITE)";
     Duration delay = config.authFailureRetryDelay();
     authLog.log(

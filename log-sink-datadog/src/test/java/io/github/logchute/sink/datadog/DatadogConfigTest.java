@@ -100,6 +100,15 @@ class DatadogConfigTest {
         .isEqualTo(URI.create("https://proxy.internal/api/v2/logs"));
     assertThat(config("url", "https://proxy.internal:8443/").intakeUri())
         .isEqualTo(URI.create("https://proxy.internal:8443/api/v2/logs"));
+    // printed (the start-up line, errors) without the secrets a URL may carry
+    DatadogSinkConfig withSecrets =
+        config("url", "https://ops:pa55word@proxy.internal/api/v2/logs?dd-api-key=k3yk3y");
+    assertThat(withSecrets.intakeUri().getUserInfo()).isEqualTo("ops:pa55word");
+    assertThat(withSecrets.toString())
+        .contains("https://****@proxy.internal/api/v2/logs?dd-api-key=****")
+        .doesNotContain("pa55word")
+        .doesNotContain("k3yk3y");
+    assertThat(error("url", "ftp://ops:pa55word@x/y").getMessage()).doesNotContain("pa55word");
     assertThat(error("url", "ftp://x/y").key()).isEqualTo("sinks.datadog.url");
     assertThat(error("url", "not a url").key()).isEqualTo("sinks.datadog.url");
   }

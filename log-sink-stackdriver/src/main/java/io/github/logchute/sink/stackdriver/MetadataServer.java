@@ -1,6 +1,7 @@
 package io.github.logchute.sink.stackdriver;
 
 import io.github.logchute.core.Clock;
+import io.github.logchute.core.config.Redact;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,6 +80,6 @@ final class MetadataServer implements TokenFetcher {
 
   @Override
   public String describe() {
-    return "metadata server " + base;
+    return "metadata server " + Redact.url(base);
   }
 }

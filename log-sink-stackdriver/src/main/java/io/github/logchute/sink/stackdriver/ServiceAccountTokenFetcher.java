@@ -2,6 +2,7 @@ package io.github.logchute.sink.stackdriver;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.logchute.core.Clock;
+import io.github.logchute.core.config.Redact;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,7 +74,7 @@ final class ServiceAccountTokenFetcher implements TokenFetcher {
         .thenApply(
             r -> {
               try {
-                return OAuthResponses.token(r, clock, "token endpoint " + tokenUri);
+                return OAuthResponses.token(r, clock, "token endpoint " + Redact.url(tokenUri));
               } catch (IOException e) {
                 throw new CompletionException(e);
               }

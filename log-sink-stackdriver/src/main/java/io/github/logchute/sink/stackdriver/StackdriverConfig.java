@@ -2,6 +2,7 @@ package io.github.logchute.sink.stackdriver;
 
 import io.github.logchute.core.config.ConfigException;
 import io.github.logchute.core.config.ConfigSection;
+import io.github.logchute.core.config.Redact;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,15 +212,15 @@ public final class StackdriverConfig {
   @Override
   public String toString() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("url", url);
+    m.put("url", Redact.url(url));
     m.put("project", project);
     m.put("logName", logName);
     m.put("clusterName", clusterName);
     m.put("clusterLocation", clusterLocation);
     // the file's path is not a secret; its content is never read into a string here
     m.put("credentialsFile", credentialsFile);
-    m.put("metadataUrl", metadataUrl);
-    m.put("tokenUrl", tokenUrl);
+    m.put("metadataUrl", Redact.url(metadataUrl));
+    m.put("tokenUrl", tokenUrl == null ? null : Redact.url(tokenUrl));
     m.put("requestTimeout", requestTimeout);
     m.put("maxBatchRecords", maxBatchRecords);
     m.put("maxBatchBytes", maxBatchBytes);
@@ -400,7 +401,8 @@ public final class StackdriverConfig {
       URI u = ConfigChecks.httpUrl(value);
       if (u == null) {
         throw error(
-            key, "expected an http(s) URL such as https://host[:port], got '" + value + "'");
+            key,
+            "expected an http(s) URL such as https://host[:port], got '" + Redact.url(value) + "'");
       }
       return u;
     }

@@ -4,6 +4,7 @@ import io.github.logchute.core.Clock;
 import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.config.ConfigException;
+import io.github.logchute.core.config.Redact;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.spi.EncodedBatch;
 import io.github.logchute.core.spi.SendOutcome;
@@ -165,7 +166,7 @@ public final class StackdriverSink implements Sink {
     LOG.log(
         System.Logger.Level.INFO,
         "stackdriver: writing to {0} as {1}, project {2}",
-        config.url(),
+        Redact.url(config.url()),
         fetcher.describe(),
         project != null ? project : "from record metadata or the metadata server");
     return new StackdriverSink(config, executor, http, fetcher, project, metadata, metrics, clock);
