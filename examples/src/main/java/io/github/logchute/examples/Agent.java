@@ -84,6 +84,7 @@ public final class Agent implements AutoCloseable {
               : MetadataEnricher.composite(List.of(chain, defaultEnvironment(environment.strip())));
       metadataSection.requireAllKeysUsed();
       ConfigSection metricsSection = options.root().section("metrics");
+      options.metricsPort(); // its range, as start-up checks it
       metricsSection.integer("port", AgentOptions.DEFAULT_METRICS_PORT);
       metricsSection.string("address", "0.0.0.0");
       metricsSection.bool("enabled", true);

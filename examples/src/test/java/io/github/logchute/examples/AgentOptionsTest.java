@@ -173,6 +173,41 @@ class AgentOptionsTest {
     r = run(Map.of("LOGCHUTE_METRICS_PROT", "1"), "--check-config");
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains("metrics.prot: unknown key").contains("LOGCHUTE_METRICS_PROT");
+
+    // what start-up refuses, the check refuses too
+    r = run(Map.of("LOGCHUTE_METRICS_PORT", "99999"), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("metrics.port: expected 0-65535, got 99999");
+  }
+
+  @Test
+  void theConfigMapsCommentedExamplesAreValidWhenUncommented() throws Exception {
+    String yaml = Files.readString(Path.of("kubernetes", "configmap.yaml"));
+    int at = yaml.indexOf("logchute.yaml: |");
+    assertThat(at).as("the ConfigMap holds logchute.yaml").isPositive();
+    StringBuilder file = new StringBuilder();
+    for (String line : yaml.substring(at).lines().skip(1).toList()) {
+      if (!line.startsWith("    ")) {
+        break;
+      }
+      String l = line.substring(4);
+      // uncomment commented settings ("# key: value"), keep prose comments out
+      if (l.matches("\\s*# [a-z][a-zA-Z]*:( .*)?")) {
+        l = l.replaceFirst("# ", "");
+      }
+      file.append(l).append('\n');
+    }
+    Path config = dir.resolve("uncommented.yaml");
+    Files.writeString(config, file.toString());
+    String[] r =
+        run(
+            Map.of("DD_API_KEY", "0123456789abcdef0123456789abcdef"),
+            "--config",
+            config.toString(),
+            "--check-config");
+    assertThat(r[2]).isEmpty();
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(file.toString()).contains("cloud: auto");
   }
 
   @Test
