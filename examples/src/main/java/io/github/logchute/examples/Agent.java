@@ -142,6 +142,13 @@ public final class Agent implements AutoCloseable {
             "cannot serve metrics on " + options.metricsAddress() + ":" + port + ": " + e, e);
       }
     }
+    if (!options.ignoredSettings().isEmpty()) {
+      LOG.log(
+          Level.WARNING,
+          "settings of sinks that are not enabled (sinks: {0}) are ignored: {1}",
+          options.sinks(),
+          String.join(", ", options.ignoredSettings()));
+    }
     LOG.log(
         Level.INFO,
         "logchute agent reading {0} (checkpoints in {1}) into sinks {2}{3}",
@@ -254,6 +261,9 @@ public final class Agent implements AutoCloseable {
       try (Parts parts = build(options, registry, new MetricsRegistry(), Clock.system())) {
         out.println("# logchute: the configuration is valid; effective settings (secrets masked):");
         out.println("# sinks: " + parts.names());
+        for (String ignored : options.ignoredSettings()) {
+          out.println("# ignored, its sink is not enabled: " + ignored);
+        }
         out.print(options.tree().masked());
         return 0;
       } catch (ConfigException e) {

@@ -50,6 +50,7 @@ record AgentOptions(
     long maxQueuedBytes,
     Duration shutdownTimeout,
     ConfigTree tree,
+    List<String> ignoredSettings,
     boolean checkConfig,
     boolean help,
     boolean version) {
@@ -188,7 +189,9 @@ record AgentOptions(
     for (String[] s : sets) {
       tree.put(s[0], s[1], "--set " + s[0]);
     }
-    // Settings of sinks that are not enabled (DD_API_KEY in a console-only run) are left alone.
+    // Settings of sinks that are not enabled (DD_API_KEY in a console-only run) are left alone;
+    // those given on purpose (the file, a flag, a LOGCHUTE_ variable) are reported
+    List<String> ignored = tree.settingsOfSinksNotIn(sinks);
     if (tree.root().get("sinks") instanceof Map<?, ?> configured) {
       for (Object name : List.copyOf(configured.keySet())) {
         if (!sinks.contains(String.valueOf(name))) {
@@ -224,7 +227,7 @@ record AgentOptions(
         sections.put(sink, sinkRoot.section(sink));
       }
       return new AgentOptions(
-          tailer, sinks, sections, root, maxQueued, shutdown, tree, check, help, version);
+          tailer, sinks, sections, root, maxQueued, shutdown, tree, ignored, check, help, version);
     } catch (ConfigException e) {
       throw withOrigin(e, tree);
     } catch (IllegalArgumentException e) {

@@ -57,6 +57,33 @@ final class ConfigTree {
     return origins.get(keyPath);
   }
 
+  /**
+   * Settings under {@code sinks.<name>} for a sink not in {@code enabled}, set by the file, a flag
+   * or a {@code LOGCHUTE_} variable (not by a well-known variable such as {@code DD_API_KEY}, which
+   * a shared environment may hold for other programs): {@code key (set by origin)}, in order.
+   */
+  List<String> settingsOfSinksNotIn(Collection<String> enabled) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : origins.entrySet()) {
+      String key = e.getKey();
+      if (!key.startsWith("sinks.")) {
+        continue;
+      }
+      String rest = key.substring("sinks.".length());
+      int dot = rest.indexOf('.');
+      String sink = dot < 0 ? rest : rest.substring(0, dot);
+      String origin = e.getValue();
+      boolean explicit =
+          origin.startsWith(FILE_ORIGIN)
+              || origin.startsWith("--")
+              || origin.startsWith("LOGCHUTE_");
+      if (!enabled.contains(sink) && explicit) {
+        out.add(key + " (set by " + origin + ")");
+      }
+    }
+    return out;
+  }
+
   /** Reads a YAML file whose top level is a map. */
   void loadYaml(Path file) {
     Object doc;

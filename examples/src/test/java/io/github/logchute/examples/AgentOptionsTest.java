@@ -133,6 +133,31 @@ class AgentOptionsTest {
         parse(new String[0], Map.of("DD_API_KEY", "abc", "LOGCHUTE_SINKS_DATADOG_SITE", "eu"));
     assertThat(o.sinks()).containsExactly("console");
     assertThat(o.sinkSections()).containsOnlyKeys("console");
+    // a well-known variable a shared environment holds for other programs is no mistake
+    assertThat(o.ignoredSettings())
+        .containsExactly("sinks.datadog.site (set by LOGCHUTE_SINKS_DATADOG_SITE)");
+  }
+
+  @Test
+  void settingsOfASinkThatIsNotEnabledAreReportedNotDroppedSilently() throws Exception {
+    Path file = dir.resolve("logchute.yaml");
+    Files.writeString(file, "sinks:\n  datadog:\n    stie: datadoghq.eu\n");
+    String[] r =
+        run(
+            Map.of("DD_API_KEY", "0123456789abcdef0123456789abcdef"),
+            "--config",
+            file.toString(),
+            "--sinks",
+            "console",
+            "--set",
+            "sinks.stackdriver.project=p",
+            "--check-config");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1])
+        .contains(
+            "# ignored, its sink is not enabled: sinks.datadog.stie (set by the file " + file + ")")
+        .contains("# ignored, its sink is not enabled: sinks.stackdriver.project (set by --set");
+    assertThat(r[1]).doesNotContain("apiKey");
   }
 
   @Test
