@@ -5,6 +5,8 @@ import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.parse.LogFormat;
 import io.github.logchute.core.pipeline.Pipeline;
+import io.github.logchute.core.process.MessageProcessor;
+import io.github.logchute.core.process.ProcessMetrics;
 import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.EncodedBatch;
 import io.github.logchute.core.spi.MetadataEnricher;
@@ -256,6 +258,11 @@ public final class ThroughputTool {
           Pipeline.builder()
               .sink("discard", sink)
               .metrics(metrics)
+              .processor(
+                  processing
+                      ? new MessageProcessor(
+                          ProcessingOptions.defaults(), ProcessMetrics.register(metrics))
+                      : null)
               .acknowledgeTo(tailer::acknowledge)
               .build()
               .start();

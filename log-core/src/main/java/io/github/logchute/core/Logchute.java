@@ -4,7 +4,10 @@ import io.github.logchute.core.config.ConfigSection;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.pipeline.Pipeline;
 import io.github.logchute.core.pipeline.RetryPolicy;
+import io.github.logchute.core.process.MessageProcessor;
+import io.github.logchute.core.process.ProcessMetrics;
 import io.github.logchute.core.process.ProcessingOptions;
+import io.github.logchute.core.process.RecordProcessor;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkContext;
@@ -154,6 +157,7 @@ public final class Logchute implements AutoCloseable {
     private Tailer tailer;
     private final List<MetadataEnricher> enrichers = new ArrayList<>();
     private ProcessingOptions processing = ProcessingOptions.defaults();
+    private final List<RecordProcessor> processors = new ArrayList<>();
     private final Map<String, Sink> sinks = new LinkedHashMap<>();
     private final Map<String, Map<String, ?>> namedSinks = new LinkedHashMap<>();
     private ClassLoader pluginLoader = Logchute.class.getClassLoader();
@@ -210,9 +214,23 @@ public final class Logchute implements AutoCloseable {
       return this;
     }
 
-    /** Multi-line grouping and message parsing of the file tailer; null turns them off. */
+    /**
+     * The agent's record processing: multi-line grouping in the file tailer (per file, in order),
+     * and message parsing (JSON/logfmt fields, levels) in the processing stage, for any tailer's
+     * records. Null turns both off.
+     */
     public Builder processing(ProcessingOptions options) {
       this.processing = options;
+      return this;
+    }
+
+    /**
+     * Adds a step to the processing stage, after the message parsing of {@link #processing}: it
+     * sees every record before the sinks do and may rewrite, redact or drop it (return null). Steps
+     * run in the order added.
+     */
+    public Builder processor(RecordProcessor step) {
+      processors.add(Objects.requireNonNull(step, "processor"));
       return this;
     }
 
@@ -262,6 +280,18 @@ public final class Logchute implements AutoCloseable {
     public Builder retry(RetryPolicy policy) {
       this.retry = Objects.requireNonNull(policy, "retry");
       return this;
+    }
+
+    /** The processing stage: message parsing, then the embedder's steps; null if none. */
+    private RecordProcessor stage(MetricsRegistry registry) {
+      RecordProcessor chain =
+          processing == null
+              ? null
+              : new MessageProcessor(processing, ProcessMetrics.register(registry));
+      for (RecordProcessor p : processors) {
+        chain = chain == null ? p : chain.andThen(p);
+      }
+      return chain;
     }
 
     private void requireNewName(String name) {
@@ -317,7 +347,11 @@ public final class Logchute implements AutoCloseable {
           source = new FileTailer(config, registry, clock, enricher, processing);
         }
         Pipeline.Builder b =
-            Pipeline.builder().metrics(registry).clock(clock).maxQueuedBytes(maxQueuedBytes);
+            Pipeline.builder()
+                .metrics(registry)
+                .clock(clock)
+                .maxQueuedBytes(maxQueuedBytes)
+                .processor(stage(registry));
         if (retry != null) {
           b.retry(retry);
         }

@@ -90,6 +90,12 @@ public final class EngineHarness implements AutoCloseable {
             .clock(b.clock)
             .maxQueuedBytes(b.maxQueuedBytes)
             .retry(b.retry)
+            .processor(
+                b.processing == null
+                    ? null
+                    : new io.github.logchute.core.process.MessageProcessor(
+                        b.processing,
+                        io.github.logchute.core.process.ProcessMetrics.register(metrics)))
             .acknowledgeTo(tailer::acknowledge)
             .build()
             .start();

@@ -128,6 +128,82 @@ class LogchuteTest {
   }
 
   @Test
+  void theProcessingStageParsesThenRunsTheEmbeddersStepsAndDroppedRecordsStillMoveCheckpoints()
+      throws Exception {
+    Path log = log();
+    Files.writeString(
+        log,
+        String.join(
+            "\n",
+            "2026-01-01T00:00:00.000000000Z stdout F {\"level\":\"debug\",\"msg\":\"noise\"}",
+            "2026-01-01T00:00:00.000000000Z stdout F {\"level\":\"error\",\"msg\":\"card"
+                + " 4111111111111111 declined\"}",
+            "2026-01-01T00:00:00.000000000Z stdout F plain line",
+            ""));
+    InMemorySink sink = new InMemorySink();
+    Logchute engine =
+        engine(sink)
+            .processor(r -> r.severity() == Severity.DEBUG ? null : r) // drop
+            .processor(
+                r ->
+                    r.fields().containsKey("msg")
+                        ? r.withFields(
+                            Map.of(
+                                "msg",
+                                r.fields().get("msg").toString().replaceAll("\\d{12,19}", "****")),
+                            r.severity())
+                        : r) // redact
+            .start();
+    until("2 records", () -> sink.records().size() >= 2);
+    until(
+        "3 through the stage",
+        () ->
+            engine.metrics().value("logchute_processing_records_total", "result", "dropped") == 1);
+    assertThat(close(engine, Duration.ofSeconds(5))).isTrue();
+    assertThat(sink.records()).hasSize(2);
+    LogRecord error = sink.records().get(0);
+    assertThat(error.severity())
+        .isEqualTo(Severity.ERROR); // parsed by the agent's processing first
+    assertThat(error.fields()).containsEntry("msg", "card **** declined");
+    assertThat(sink.records().get(1).messageText()).isEqualTo("plain line");
+
+    // everything, the dropped record included, was acknowledged: a restart sends nothing again
+    InMemorySink again = new InMemorySink();
+    Logchute second = engine(again).start();
+    Files.writeString(
+        log, "2026-01-01T00:00:01.000000000Z stdout F after\n", StandardOpenOption.APPEND);
+    until("the new line", () -> !again.records().isEmpty());
+    assertThat(close(second, Duration.ofSeconds(5))).isTrue();
+    assertThat(messages(again)).containsExactly("after");
+  }
+
+  @Test
+  void messageParsingAppliesToTheRecordsOfAnyTailer() throws Exception {
+    LogSource source = LogSource.of(root.resolve("socket"), FileIdentity.NONE);
+    ListTailer tailer =
+        new ListTailer(
+            List.of(
+                LogRecord.of(
+                    source,
+                    LogStream.STDOUT,
+                    1,
+                    "{\"level\":\"warn\",\"msg\":\"slow\",\"ms\":1200}"
+                        .getBytes(StandardCharsets.UTF_8),
+                    0,
+                    1,
+                    0)));
+    InMemorySink sink = new InMemorySink();
+    Logchute engine = Logchute.builder().tailer(tailer).clock(clock).sink("memory", sink).start();
+    until("acknowledged", () -> tailer.acknowledged.size() == 1);
+    assertThat(close(engine, Duration.ofSeconds(1))).isTrue();
+    LogRecord r = sink.records().get(0);
+    assertThat(r.severity()).isEqualTo(Severity.WARNING);
+    assertThat(r.fields()).containsEntry("ms", 1200L);
+    // the tailer gets back the records it emitted
+    assertThat(tailer.acknowledged).containsExactlyElementsOf(tailer.records);
+  }
+
+  @Test
   void aSinkNamedByItsKindIsFoundWithTheServiceLoaderAndItsSettingsChecked() throws Exception {
     log();
     Logchute.Builder unknownKey =

@@ -12,11 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per emit call.
  */
 final class Chunk {
+  /** What the tailer emitted: what goes back to it once the chunk is finished. */
+  final LogRecord[] emitted;
+
+  /** What the sinks get: the processing stage's results, the records it dropped left out. */
   final LogRecord[] records;
+
   final long bytes;
   private final AtomicInteger remaining;
 
-  Chunk(LogRecord[] records, long bytes, int sinks) {
+  Chunk(LogRecord[] emitted, LogRecord[] records, long bytes, int sinks) {
+    this.emitted = emitted;
     this.records = records;
     this.bytes = bytes;
     this.remaining = new AtomicInteger(records.length * sinks);
@@ -27,7 +33,8 @@ final class Chunk {
     return remaining.addAndGet(-n) == 0;
   }
 
+  /** The records to acknowledge: those emitted, processed or not, dropped or not. */
   List<LogRecord> asList() {
-    return Arrays.asList(records);
+    return Arrays.asList(emitted);
   }
 }

@@ -5,12 +5,14 @@ import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.RateLimitedLogger;
 import io.github.logchute.core.metrics.Counter;
 import io.github.logchute.core.metrics.MetricsRegistry;
+import io.github.logchute.core.process.RecordProcessor;
 import io.github.logchute.core.spi.RecordEmitter;
 import io.github.logchute.core.spi.Sink;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,10 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
   private final Consumer<List<LogRecord>> acknowledge;
   private final Counter acknowledgeErrors;
   private final RateLimitedLogger ackLog;
+  private final RecordProcessor processor;
+  private final Counter processed;
+  private final Counter dropped;
+  private final Counter processingErrors;
   private volatile boolean closed;
   private boolean started;
 
@@ -68,6 +74,23 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
             "logchute_pipeline_acknowledge_errors_total",
             "Times the acknowledgement callback threw (the records' bytes were released anyway).");
     this.ackLog = new RateLimitedLogger(LOG, LOG_INTERVAL_NANOS, b.clock);
+    this.processor = b.processor;
+    this.processed =
+        b.metrics.counter(
+            "logchute_processing_records_total",
+            "Records through the processing stage.",
+            "result",
+            "passed");
+    this.dropped =
+        b.metrics.counter(
+            "logchute_processing_records_total",
+            "Records through the processing stage.",
+            "result",
+            "dropped");
+    this.processingErrors =
+        b.metrics.counter(
+            "logchute_processing_errors_total",
+            "Records a processor threw on (passed on as they were).");
     List<SinkWorker> ws = new ArrayList<>();
     for (Map.Entry<String, Sink> e : b.sinks.entrySet()) {
       ws.add(
@@ -131,20 +154,52 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("pipeline is closed");
     }
-    LogRecord[] copy = records.toArray(new LogRecord[0]);
+    LogRecord[] emitted = records.toArray(new LogRecord[0]);
+    LogRecord[] out = processor == null ? emitted : process(emitted);
     long bytes = 0;
-    for (LogRecord r : copy) {
+    for (LogRecord r : out) {
       bytes += r.sizeEstimate();
     }
     budget.acquire(bytes);
-    Chunk chunk = new Chunk(copy, bytes, workers.size());
-    if (workers.isEmpty()) {
-      finishChunk(chunk);
+    Chunk chunk = new Chunk(emitted, out, bytes, workers.size());
+    if (workers.isEmpty() || out.length == 0) {
+      finishChunk(chunk); // nothing for the sinks: delivered as far as the tailer is concerned
       return;
     }
     for (SinkWorker w : workers) {
       w.enqueue(chunk);
     }
+  }
+
+  /**
+   * The processing stage: each record through the processor, on the emitting thread; a null result
+   * drops the record (it is acknowledged, never sent), an exception passes it on as it was.
+   */
+  private LogRecord[] process(LogRecord[] emitted) {
+    LogRecord[] out = new LogRecord[emitted.length];
+    int n = 0;
+    for (LogRecord r : emitted) {
+      LogRecord p;
+      try {
+        p = processor.process(r);
+      } catch (RuntimeException e) {
+        processingErrors.increment();
+        ackLog.log(
+            Level.WARNING,
+            "{0} at offset {1}: a processor failed ({2}); the record goes on as it was",
+            r.source().path(),
+            r.startOffset(),
+            e.toString());
+        p = r;
+      }
+      if (p == null) {
+        dropped.increment();
+      } else {
+        processed.increment();
+        out[n++] = p;
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /**
@@ -284,8 +339,19 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
     private MetricsRegistry metrics = new MetricsRegistry();
     private Clock clock = Clock.system();
     private RandomGenerator random = ThreadLocalRandom.current();
+    private RecordProcessor processor;
 
     private Builder() {}
+
+    /**
+     * The processing stage: every emitted record goes through {@code p} (on the emitting thread)
+     * before the sinks see it — parse, rewrite, redact, or drop it by returning null. The tailer is
+     * acknowledged with the records it emitted. Null (the default): none.
+     */
+    public Builder processor(RecordProcessor p) {
+      this.processor = p;
+      return this;
+    }
 
     /** Adds a sink under {@code name} (used in metrics and logs); names are unique. */
     public Builder sink(String name, Sink sink) {

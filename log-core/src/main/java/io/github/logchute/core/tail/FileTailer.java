@@ -9,10 +9,8 @@ import io.github.logchute.core.checkpoint.CheckpointStore;
 import io.github.logchute.core.checkpoint.FileCheckpoint;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.parse.DecodeMetrics;
-import io.github.logchute.core.process.MessageProcessor;
 import io.github.logchute.core.process.ProcessMetrics;
 import io.github.logchute.core.process.ProcessingOptions;
-import io.github.logchute.core.process.RecordProcessor;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.RecordEmitter;
 import io.github.logchute.core.spi.Tailer;
@@ -83,7 +81,6 @@ public final class FileTailer implements Tailer {
   private final Checkpoints checkpoints;
   final ProcessingOptions processing;
   final ProcessMetrics processMetrics;
-  final RecordProcessor processor;
 
   /** The containers, for the reader to go round; changed by the watcher only. */
   final List<ContainerLog> containers = new CopyOnWriteArrayList<>();
@@ -129,9 +126,7 @@ public final class FileTailer implements Tailer {
     this(config, metrics, clock, MetadataEnricher.noop(), null);
   }
 
-  /**
-   * A tailer with enrichment and no record processing (messages stay text, one record per line).
-   */
+  /** A tailer with enrichment and no multi-line grouping (one record per line). */
   public FileTailer(
       TailerConfig config, MetricsRegistry metrics, Clock clock, MetadataEnricher enricher)
       throws IOException {
@@ -144,8 +139,10 @@ public final class FileTailer implements Tailer {
    * @param clock time source: every interval and wait of the tailer runs on it
    * @param enricher resolves each container's metadata once, and again when it reports a change;
    *     closed by {@link #close}
-   * @param processing multi-line grouping and message parsing (JSON/logfmt fields, level), with
-   *     per-source overrides from metadata; null for none
+   * @param processing multi-line grouping (per file, in file order; checkpoints never pass an event
+   *     being grouped), with per-source overrides from metadata; null for none. Message parsing
+   *     (JSON/logfmt fields, level) is the pipeline's processing stage ({@link
+   *     io.github.logchute.core.process.MessageProcessor})
    * @throws IOException if the data directory cannot be created or written
    */
   public FileTailer(
@@ -159,13 +156,7 @@ public final class FileTailer implements Tailer {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.processing = processing;
-    if (processing != null) {
-      this.processMetrics = ProcessMetrics.register(metrics);
-      this.processor = new MessageProcessor(processing, processMetrics);
-    } else {
-      this.processMetrics = null;
-      this.processor = null;
-    }
+    this.processMetrics = processing != null ? ProcessMetrics.register(metrics) : null;
     this.metrics = new TailMetrics(metrics);
     this.discovery = new Discovery(config.include(), config.exclude(), FileSystems.getDefault());
     this.store = new CheckpointStore(config.dataDir(), metrics);

@@ -382,8 +382,8 @@ final class ReadLoop implements Runnable {
   }
 
   /**
-   * Groups multi-line events and parses messages (when processing is on), then registers and hands
-   * over the records; blocks under backpressure.
+   * Groups multi-line events (when processing is on), then registers and hands over the records;
+   * blocks under backpressure. Parsing messages is the pipeline's processing stage.
    *
    * @param decoded the assembler's records (cleared)
    * @param endOfFile the file ends here: emit every event held
@@ -405,9 +405,6 @@ final class ReadLoop implements Runnable {
         f.grouper.finish(out);
       } else {
         f.grouper.flushIdle(t.clock.nanoTime(), out);
-      }
-      for (int i = 0; i < out.size(); i++) {
-        out.set(i, t.processor.process(out.get(i)));
       }
     }
     long safe = f.assembler.safeOffset();

@@ -62,6 +62,41 @@ class PipelineTest {
     assertThat(pipeline.queuedBytes()).isZero();
   }
 
+  @Test
+  void theProcessingStageRewritesDropsAndSurvivesAThrowingStepAndTheTailerGetsItsOwnRecordsBack()
+      throws Exception {
+    InMemorySink sink = new InMemorySink(limits(100, 1));
+    pipeline =
+        f.builder()
+            .sink("a", sink)
+            .processor(
+                r -> {
+                  long n = r.timestampNanos();
+                  if (n % 3 == 0) {
+                    return null; // dropped
+                  }
+                  if (n == 4) {
+                    throw new IllegalStateException("a broken step");
+                  }
+                  return r.withTimestampNanos(n + 1000);
+                })
+            .build()
+            .start();
+    List<LogRecord> emitted = records(0, 9);
+    pipeline.emit(emitted);
+    pipeline.emit(records(9, 1)); // dropped whole: acknowledged without a send
+    f.advanceUntil("every record acknowledged", TICK, () -> acked.size() == 10);
+    assertThat(acked).containsAll(emitted); // the very objects the tailer emitted
+    assertThat(sink.records())
+        .extracting(LogRecord::timestampNanos)
+        .containsExactly(1001L, 1002L, 4L, 1005L, 1007L, 1008L);
+    assertThat(metrics.value("logchute_processing_records_total", "result", "dropped"))
+        .isEqualTo(4);
+    assertThat(metrics.value("logchute_processing_records_total", "result", "passed")).isEqualTo(6);
+    assertThat(metrics.value("logchute_processing_errors_total")).isEqualTo(1);
+    assertThat(pipeline.queuedBytes()).isZero();
+  }
+
   /**
    * The tailer's final checkpoint is written once {@link Pipeline#close} returns: every record
    * counted in the byte budget close waits on must have been acknowledged by then, so the bytes of
