@@ -178,8 +178,8 @@ final class Checkpoints {
           // may be held up by the sinks, or stopping. The bytes there now are not the ones the
           // offset counts, but the offset still holds for the copy of what was read, which a
           // restart finds by its first bytes: saved without the bytes before it, which are no
-          // longer here to check
-          size = f.knownSize;
+          // longer here to check, and with no size (the copy may hold more than was seen)
+          size = -1;
         } else {
           tailLen = (int) Math.min(Fingerprint.TAIL_BYTES, offset);
           if (tailLen > 0) {

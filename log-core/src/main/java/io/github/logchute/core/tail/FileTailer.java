@@ -418,6 +418,16 @@ public final class FileTailer implements Tailer {
       for (FileCheckpoint cp : e.getValue()) {
         metrics.unresumed.increment();
         FileIdentity id = new FileIdentity(cp.device(), cp.inode());
+        if (readToItsEnd(cp)) {
+          LOG.log(
+              Level.INFO,
+              "{0}: inode {1} was read to its end ({2} bytes) before logchute stopped and deleted"
+                  + " since; nothing of it is lost",
+              e.getKey(),
+              Long.toString(cp.inode()),
+              Long.toString(cp.offset()));
+          continue;
+        }
         metrics.lost(
             LogSource.of(Path.of(e.getKey()), id),
             id,
@@ -428,6 +438,19 @@ public final class FileTailer implements Tailer {
       }
     }
     saved.clear();
+  }
+
+  /**
+   * A compressed file delivered up to the size its trailer declares: it cannot have grown. (A
+   * compressed file's entry has no bytes before the offset to check; a plain file's always has,
+   * past offset 0, and a plain file may have grown after the save.)
+   */
+  private static boolean readToItsEnd(FileCheckpoint cp) {
+    return cp.tailLength() == 0
+        && cp.offset() > 0
+        && cp.offset() < 1L << 32 // the trailer declares the size modulo 2^32
+        && cp.size() > 0
+        && cp.offset() >= cp.size();
   }
 
   private boolean tooOld(Path p) {

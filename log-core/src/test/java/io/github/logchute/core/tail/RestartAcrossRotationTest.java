@@ -60,6 +60,37 @@ class RestartAcrossRotationTest {
   }
 
   @Test
+  void aCompressedFileReadToItsEndAndDeletedWhileDownIsNoLoss() throws Exception {
+    KubeletLogs logs = new KubeletLogs(root);
+    KubeletLogs.Container a = logs.container("prod", "web-1", "app");
+    Path data = root.resolve("data");
+    for (int i = 0; i < 10; i++) {
+      a.cri("stdout", "seen " + i);
+    }
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(10);
+    }
+    for (int i = 0; i < 5; i++) {
+      a.cri("stdout", "written while down " + i);
+    }
+    a.rotate(5, List.of()); // 0.log -> 0.log.00000000
+    a.rotate(5, List.of()); // -> 0.log.00000000.gz; the empty next file -> 0.log.00000001
+    // resumed in the .gz and read to its end; the files after it are still empty, so at the stop
+    // it is saved at its end rather than as done
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(5);
+    }
+    assertThat(Files.readString(data.resolve("checkpoints.json"))).contains("\"tailLen\":0");
+    Files.delete(a.live().resolveSibling("0.log.00000000.gz"));
+    a.cri("stdout", "after");
+    try (TailHarness h = new TailHarness(data, logs.glob(), b -> b)) {
+      h.awaitMessages(1);
+      assertThat(h.messages()).containsExactly("after");
+      assertThat(h.metric("logchute_files_lost_total")).isZero();
+    }
+  }
+
+  @Test
   void aCheckpointThatMatchesNothingIsCountedAsPossibleLoss() throws Exception {
     KubeletLogs logs = new KubeletLogs(root);
     KubeletLogs.Container a = logs.container("prod", "web-1", "app");
