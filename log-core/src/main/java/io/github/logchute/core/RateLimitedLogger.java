@@ -78,8 +78,20 @@ public final class RateLimitedLogger {
   }
 
   public boolean log(Level level, String format, Object... params) {
+    return logAs(format, level, format, params);
+  }
+
+  /**
+   * As {@link #log}, with a limit of its own per {@code subject} (a file, a sink): a burst of bad
+   * lines in one file does not hide the first one of another file.
+   */
+  public boolean logFor(Object subject, Level level, String format, Object... params) {
+    return logAs(format + '\u0000' + subject, level, format, params);
+  }
+
+  private boolean logAs(String kind, Level level, String format, Object... params) {
     long now = clock.nanoTime();
-    Limit limit = limitOf(format, now);
+    Limit limit = limitOf(kind, now);
     long next = limit.nextAllowed.get();
     if (now - next < 0 || !limit.nextAllowed.compareAndSet(next, now + intervalNanos)) {
       limit.suppressed.incrementAndGet();

@@ -53,6 +53,26 @@ class RateLimitedLoggerTest {
   }
 
   @Test
+  void eachSubjectHasItsOwnLimitForAKindOfMessage() {
+    FakeClock clock = new FakeClock();
+    Recording sink = new Recording();
+    RateLimitedLogger log = new RateLimitedLogger(sink, Duration.ofSeconds(10).toNanos(), clock);
+    String format = "{0}: line at offset {1} is not valid cri";
+    for (int i = 0; i < 100; i++) {
+      log.logFor("a.log", Level.WARNING, format, "a.log", Integer.toString(i)); // a burst in a.log
+    }
+    assertThat(log.logFor("b.log", Level.WARNING, format, "b.log", "7")).isTrue();
+    assertThat(log.logFor("b.log", Level.WARNING, format, "b.log", "8")).isFalse();
+    clock.advance(Duration.ofSeconds(10));
+    log.logFor("a.log", Level.WARNING, format, "a.log", "100");
+    assertThat(sink.messages)
+        .containsExactly(
+            "a.log: line at offset 0 is not valid cri",
+            "b.log: line at offset 7 is not valid cri",
+            "a.log: line at offset 100 is not valid cri (99 similar messages suppressed)");
+  }
+
+  @Test
   void numbersAreWrittenAsPlainDigits() {
     Recording sink = new Recording();
     RateLimitedLogger log = new RateLimitedLogger(sink, 1, new FakeClock());

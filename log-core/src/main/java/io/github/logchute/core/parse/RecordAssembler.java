@@ -167,6 +167,7 @@ public final class RecordAssembler {
           int before = carryLen;
           fillCarryTruncated(buf, i, room);
           metrics.linesTruncated.increment();
+          logCut(lineStart);
           metrics.bytesSkipped.add(before + lineLen - carryLen);
           processLine(carry, 0, carryLen, lineStart, lineEnd, LogRecord.TRUNCATED, readTime, out);
         } else {
@@ -180,6 +181,7 @@ public final class RecordAssembler {
       } else if (lineLen > maxLineBytes) {
         int take = cutPoint(buf, i, maxLineBytes);
         metrics.linesTruncated.increment();
+        logCut(position);
         metrics.bytesSkipped.add(lineLen - take);
         processLine(buf, i, take, position, lineEnd, LogRecord.TRUNCATED, readTime, out);
       } else {
@@ -263,6 +265,7 @@ public final class RecordAssembler {
     int before = carryLen;
     fillCarryTruncated(buf, off, room);
     metrics.linesTruncated.increment();
+    logCut(carryStart);
     metrics.bytesSkipped.add(before + len - carryLen);
     long cutOffset = carryStart + carryLen;
     processLine(carry, 0, carryLen, carryStart, cutOffset, LogRecord.TRUNCATED, readTime, out);
@@ -311,7 +314,8 @@ public final class RecordAssembler {
     line.timestampNanos = readTime;
     if (!decoder.decode(b, off, len, line)) {
       metrics.unparsed.increment();
-      LOG.log(
+      LOG.logFor(
+          source.path(),
           Level.WARNING,
           "{0}: line at offset {1} is not valid {2}; kept as a raw record",
           source.path(),
@@ -354,6 +358,18 @@ public final class RecordAssembler {
     return len > 0 && b[off + len - 1] == '\r' ? len - 1 : len;
   }
 
+  /** A line longer than {@code maxLineBytes} was cut at {@code offset}: logged per file. */
+  private void logCut(long offset) {
+    LOG.logFor(
+        source.path(),
+        Level.WARNING,
+        "{0}: line at offset {1} is longer than {2} bytes (maxLineBytes); its first {2} bytes are"
+            + " kept, flagged truncated, the rest skipped",
+        source.path(),
+        Long.toString(offset),
+        Integer.toString(maxLineBytes));
+  }
+
   private LogRecord record(
       LogStream stream, long ts, byte[] b, int off, int len, long start, long end, int flags) {
     int bad = Utf8.firstInvalid(b, off, off + len);
@@ -364,6 +380,12 @@ public final class RecordAssembler {
       message = Utf8.repair(b, off, off + len, bad);
       flags |= LogRecord.INVALID_UTF8;
       metrics.invalidUtf8.increment();
+      LOG.logFor(
+          source.path(),
+          Level.WARNING,
+          "{0}: line at offset {1} is not valid UTF-8; the bad bytes are replaced with U+FFFD",
+          source.path(),
+          Long.toString(start));
     }
     metrics.records.increment();
     return LogRecord.of(source, metadata, stream, ts, message, start, end, flags);
