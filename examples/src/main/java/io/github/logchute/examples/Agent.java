@@ -34,6 +34,13 @@ public final class Agent implements AutoCloseable {
 
   private static final Logger LOG = System.getLogger(Agent.class.getName());
 
+  /**
+   * The time of every line of the agent's own log: local time to the millisecond with its offset
+   * ({@code 2026-11-28T02:28:47.123+0000}), the same for the logger's lines and the last line a
+   * shutdown prints directly.
+   */
+  static final String TIME_FORMAT = "%1$tFT%1$tT.%1$tL%1$tz";
+
   private final AgentOptions options;
   private final Logchute engine;
   private final StatusServer status;
@@ -209,7 +216,13 @@ public final class Agent implements AutoCloseable {
     }
     if (direct != null) {
       direct.println(
-          java.time.Instant.now() + " " + level + " " + Agent.class.getName() + ": " + message);
+          String.format(TIME_FORMAT, java.time.ZonedDateTime.now())
+              + " "
+              + level
+              + " "
+              + Agent.class.getName()
+              + ": "
+              + message);
       direct.flush();
     } else {
       LOG.log(saved ? Level.INFO : Level.ERROR, message);
@@ -221,7 +234,7 @@ public final class Agent implements AutoCloseable {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       // one line per message on stderr: time, level, logger, message
       System.setProperty(
-          "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+          "java.util.logging.SimpleFormatter.format", TIME_FORMAT + " %4$s %3$s: %5$s%6$s%n");
     }
     int code = run(args, System.getenv(), System.out, System.err);
     if (code != 0) {

@@ -128,6 +128,15 @@ class AgentLifecycleIT {
       assertThat(code).as("exit code after SIGTERM").isZero();
       assertThat(agent.stdoutLines()).hasSize(2);
       assertThat(agent.stderrText()).contains("everything read was delivered");
+      // one time format on every line of the agent's own log, the last one (printed directly by
+      // the shutdown hook) included: local time to the millisecond with its offset
+      assertThat(agent.stderrText().lines().toList())
+          .isNotEmpty()
+          .allMatch(
+              l ->
+                  l.matches(
+                      "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d{4} [A-Z]+ .*"),
+              "starts with the agent's time format");
       assertThat(Files.readString(work.resolve("data").resolve("checkpoints.json")))
           .contains("\"offset\":" + Files.size(file) + ",");
     }

@@ -350,8 +350,8 @@ final class InvariantChecker {
    * Whether a piece of {@code m} was in a file whose whole life lies between the last checkpoint
    * save of a run ended by kill -9 and the start of the next run: no agent could record it (the
    * killed one had not saved since — a file is saved within one scan of being found, so only a
-   * watcher that did not get to run, on a starved machine, misses one — and the next one never
-   * saw it). Such a file cannot be counted lost by anyone; its messages are counted apart.
+   * watcher that did not get to run, on a starved machine, misses one — and the next one never saw
+   * it). Such a file cannot be counted lost by anyone; its messages are counted apart.
    */
   private static boolean unseenAroundAKill(Msg m, List<Run> runs) {
     for (Piece p : m.pieces()) {
