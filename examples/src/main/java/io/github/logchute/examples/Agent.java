@@ -34,12 +34,8 @@ public final class Agent implements AutoCloseable {
 
   private static final Logger LOG = System.getLogger(Agent.class.getName());
 
-  /**
-   * The time of every line of the agent's own log: local time to the millisecond with its offset
-   * ({@code 2026-11-28T02:28:47.123+0000}), the same for the logger's lines and the last line a
-   * shutdown prints directly.
-   */
-  static final String TIME_FORMAT = "%1$tFT%1$tT.%1$tL%1$tz";
+  /** Whether the agent's own log is JSON lines ({@code --log-format json}). */
+  private static volatile boolean jsonLog;
 
   private final AgentOptions options;
   private final Logchute engine;
@@ -215,14 +211,9 @@ public final class Agent implements AutoCloseable {
               + " again at the next start";
     }
     if (direct != null) {
-      direct.println(
-          String.format(TIME_FORMAT, java.time.ZonedDateTime.now())
-              + " "
-              + level
-              + " "
-              + Agent.class.getName()
-              + ": "
-              + message);
+      direct.print(
+          AgentLog.line(
+              jsonLog, java.time.Instant.now(), level, Agent.class.getName(), message, null));
       direct.flush();
     } else {
       LOG.log(saved ? Level.INFO : Level.ERROR, message);
@@ -231,11 +222,13 @@ public final class Agent implements AutoCloseable {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      // one line per message on stderr: time, level, logger, message
-      System.setProperty(
-          "java.util.logging.SimpleFormatter.format", TIME_FORMAT + " %4$s %3$s: %5$s%6$s%n");
+    try {
+      jsonLog = AgentLog.json(args, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("logchute: configuration error: " + e.getMessage());
+      System.exit(2);
     }
+    AgentLog.install(jsonLog); // one line per message on stderr: time, level, logger, message
     int code = run(args, System.getenv(), System.out, System.err);
     if (code != 0) {
       System.exit(code);

@@ -77,7 +77,7 @@ record AgentOptions(
           + "                      [--format auto|cri|docker|raw] [--sinks NAME[,NAME...]]\n"
           + "                      [--checkpoint-interval 5s] [--max-queued-bytes 64MiB]\n"
           + "                      [--shutdown-timeout 30s] [--set KEY.PATH=VALUE ...]\n"
-          + "                      [--plugins DIR] [--help] [--version]\n"
+          + "                      [--plugins DIR] [--log-format text|json] [--help] [--version]\n"
           + "Settings come from the YAML file, then environment variables, then flags. Every key\n"
           + "has a variable: startAt is LOGCHUTE_START_AT, sinks.datadog.site is\n"
           + "LOGCHUTE_SINKS_DATADOG_SITE; DD_API_KEY, DD_SITE, DD_TAGS and DD_ENV are read too.\n"
@@ -134,6 +134,7 @@ record AgentOptions(
       switch (flag) {
         case "--config" -> configFile = value;
         case Plugins.FLAG -> {} // read before the sinks were looked for (Plugins.directory)
+        case AgentLog.FLAG -> {} // read before anything was logged (Agent.main)
         case "--sinks" -> {
           enabled = value;
           enabledOrigin = "--sinks";

@@ -35,7 +35,7 @@ final class ConfigTree {
 
   /** Variables with the LOGCHUTE_ prefix that are not configuration keys. */
   private static final List<String> NOT_KEYS =
-      List.of("LOGCHUTE_CONFIG", "LOGCHUTE_SINKS", Plugins.ENV);
+      List.of("LOGCHUTE_CONFIG", "LOGCHUTE_SINKS", Plugins.ENV, AgentLog.ENV);
 
   /** Sections whose keys an environment variable may name: {@code LOGCHUTE_<SECTION>_<KEY>}. */
   static final List<String> SECTIONS = List.of("metadata", "processing", "metrics");

@@ -129,13 +129,11 @@ class AgentLifecycleIT {
       assertThat(agent.stdoutLines()).hasSize(2);
       assertThat(agent.stderrText()).contains("everything read was delivered");
       // one time format on every line of the agent's own log, the last one (printed directly by
-      // the shutdown hook) included: local time to the millisecond with its offset
+      // the shutdown hook) included: UTC to the millisecond
       assertThat(agent.stderrText().lines().toList())
           .isNotEmpty()
           .allMatch(
-              l ->
-                  l.matches(
-                      "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d{4} [A-Z]+ .*"),
+              l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z [A-Z]+ .*"),
               "starts with the agent's time format");
       assertThat(Files.readString(work.resolve("data").resolve("checkpoints.json")))
           .contains("\"offset\":" + Files.size(file) + ",");

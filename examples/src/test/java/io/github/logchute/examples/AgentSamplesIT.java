@@ -26,6 +26,36 @@ class AgentSamplesIT {
   @TempDir Path work;
 
   @Test
+  void withLogFormatJsonEveryLineOfTheAgentsOwnLogIsAJsonObject() throws Exception {
+    List<String> args =
+        List.of(
+            "--paths",
+            SAMPLES.toAbsolutePath() + "/*.log",
+            "--start-at",
+            "beginning",
+            "--data-dir",
+            work.resolve("data").toString(),
+            "--log-format",
+            "json");
+    try (AgentProcess agent = new AgentProcess(work, "agent", args, Map.of())) {
+      Await.until("18 records on stdout", Duration.ofSeconds(30), () -> lines(agent), n -> n >= 18);
+      assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+      List<String> log = agent.stderrText().lines().toList();
+      assertThat(log).hasSizeGreaterThanOrEqualTo(2); // the start line and the last one at least
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      for (String line : log) {
+        com.fasterxml.jackson.databind.JsonNode n = json.readTree(line);
+        assertThat(n.path("time").asText()).matches("\\d{4}-.*T.*\\.\\d{3}Z");
+        assertThat(n.path("level").asText()).isNotEmpty();
+        assertThat(n.path("logger").asText()).startsWith("io.github.logchute");
+        assertThat(n.path("message").asText()).isNotEmpty();
+      }
+      assertThat(log.get(log.size() - 1)).contains("everything read was delivered");
+    }
+  }
+
+  @Test
   void printsOneJsonObjectPerRecordAndCheckpointsEverythingOnSigterm() throws Exception {
     List<String> args =
         List.of(
