@@ -6,6 +6,7 @@ import io.github.logchute.core.MetadataKeys;
 import io.github.logchute.core.config.ConfigException;
 import io.github.logchute.core.config.ConfigSection;
 import io.github.logchute.core.metrics.MetricsRegistry;
+import io.github.logchute.core.process.LineRules;
 import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
@@ -50,7 +51,11 @@ public final class Agent implements AutoCloseable {
 
   /** What the agent is made of once its configuration has been read and checked. */
   record Parts(
-      List<String> names, List<Sink> sinks, MetadataEnricher enricher, ProcessingOptions processing)
+      List<String> names,
+      List<Sink> sinks,
+      MetadataEnricher enricher,
+      ProcessingOptions processing,
+      List<LineRules.Rule> rules)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -72,6 +77,15 @@ public final class Agent implements AutoCloseable {
     try {
       ConfigSection processingSection = options.root().section("processing");
       ProcessingOptions processing = ProcessingOptions.fromConfig(processingSection);
+      List<LineRules.Rule> rules = List.of();
+      String rulesJson = processingSection.string("rules", null);
+      if (rulesJson != null && !rulesJson.isBlank()) {
+        try {
+          rules = LineRules.parse(rulesJson);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(processingSection.keyPath("rules"), e.getMessage());
+        }
+      }
       processingSection.requireAllKeysUsed();
       for (String name : options.sinks()) {
         created.add(
@@ -93,7 +107,7 @@ public final class Agent implements AutoCloseable {
       metricsSection.bool("enabled", true);
       metricsSection.requireAllKeysUsed();
       options.root().requireAllKeysUsed();
-      return new Parts(options.sinks(), created, enricher, processing);
+      return new Parts(options.sinks(), created, enricher, processing, rules);
     } catch (RuntimeException e) {
       created.forEach(Sink::close);
       enricher.close();
@@ -125,6 +139,8 @@ public final class Agent implements AutoCloseable {
             .tailer(options.tailer())
             .enricher(parts.enricher())
             .processing(parts.processing())
+            // global rules, and each pod's own from its annotations
+            .processor(new LineRules(parts.rules(), metrics))
             .metrics(metrics)
             .clock(clock)
             .maxQueuedBytes(options.maxQueuedBytes());

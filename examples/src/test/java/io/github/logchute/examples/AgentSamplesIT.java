@@ -26,6 +26,64 @@ class AgentSamplesIT {
   @TempDir Path work;
 
   @Test
+  void lineRulesFromTheConfigurationExcludeAndMaskBeforeTheSinks() throws Exception {
+    List<String> args =
+        List.of(
+            "--paths",
+            SAMPLES.toAbsolutePath() + "/*.log",
+            "--start-at",
+            "beginning",
+            "--data-dir",
+            work.resolve("data").toString());
+    String rules =
+        "[{\"type\":\"exclude_at_match\",\"name\":\"no_workers\",\"pattern\":\"^worker \"},"
+            + "{\"type\":\"mask_sequences\",\"name\":\"ips\","
+            + "\"pattern\":\"\\\\d+\\\\.\\\\d+\\\\.\\\\d+\\\\.\\\\d+\",\"replace_placeholder\":\"[ip]\"}]";
+    try (AgentProcess agent =
+        new AgentProcess(work, "agent", args, Map.of("LOGCHUTE_PROCESSING_RULES", rules))) {
+      int port = agent.statusPort(Duration.ofSeconds(30));
+      Await.until(
+          "every sample through the processing stage",
+          Duration.ofSeconds(30),
+          () -> {
+            try {
+              return metric(port, "logchute_processing_records_total") >= 18;
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+      List<Map<String, String>> records = new ArrayList<>();
+      for (String line : agent.stdoutLines()) {
+        records.add(parse(line));
+      }
+      assertThat(records).isNotEmpty().hasSizeLessThan(18);
+      assertThat(records).noneMatch(r -> r.get("message").startsWith("worker "));
+      assertThat(records).anyMatch(r -> r.get("message").startsWith("[ip] "));
+      assertThat(records)
+          .noneMatch(r -> r.get("message").matches("(?s).*\\d+\\.\\d+\\.\\d+\\.\\d+.*"));
+    }
+  }
+
+  private static double metric(int port, String name) throws Exception {
+    String text =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    for (String l : text.split("\n")) {
+      if (l.startsWith(name + "{") || l.startsWith(name + " ")) {
+        sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  @Test
   void withLogFormatJsonEveryLineOfTheAgentsOwnLogIsAJsonObject() throws Exception {
     List<String> args =
         List.of(

@@ -167,6 +167,24 @@ public final class LogRecord {
   }
 
   /**
+   * This record with another message (set by a processor that masks or rewrites it); it owns {@code
+   * newMessage}, which must be valid UTF-8. Everything else, offsets included, is kept.
+   */
+  public LogRecord withMessage(byte[] newMessage) {
+    return new LogRecord(
+        source,
+        metadata,
+        stream,
+        timestampNanos,
+        newMessage,
+        startOffset,
+        endOffset,
+        flags,
+        severity,
+        fields);
+  }
+
+  /**
    * This record with another event time (set by a processor that reads the time the application
    * wrote, for example a JSON {@code time} member). Everything else, offsets included, is kept.
    */
