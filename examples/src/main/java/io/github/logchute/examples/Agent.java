@@ -6,6 +6,7 @@ import io.github.logchute.core.MetadataKeys;
 import io.github.logchute.core.config.ConfigException;
 import io.github.logchute.core.config.ConfigSection;
 import io.github.logchute.core.metrics.MetricsRegistry;
+import io.github.logchute.core.process.Exclusion;
 import io.github.logchute.core.process.LineRules;
 import io.github.logchute.core.process.ProcessingOptions;
 import io.github.logchute.core.spi.MetadataEnricher;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -55,7 +57,8 @@ public final class Agent implements AutoCloseable {
       List<Sink> sinks,
       MetadataEnricher enricher,
       ProcessingOptions processing,
-      List<LineRules.Rule> rules)
+      List<LineRules.Rule> rules,
+      Exclusion exclusion)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -86,6 +89,17 @@ public final class Agent implements AutoCloseable {
           throw new ConfigException(processingSection.keyPath("rules"), e.getMessage());
         }
       }
+      Exclusion exclusion;
+      try {
+        exclusion =
+            new Exclusion(
+                Set.copyOf(processingSection.stringList("includeNamespaces", List.of())),
+                Set.copyOf(processingSection.stringList("excludeNamespaces", List.of())),
+                Set.copyOf(processingSection.stringList("excludeContainers", List.of())),
+                Exclusion.labels(processingSection.stringList("excludePodLabels", List.of())));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(processingSection.keyPath("excludePodLabels"), e.getMessage());
+      }
       processingSection.requireAllKeysUsed();
       for (String name : options.sinks()) {
         created.add(
@@ -107,7 +121,7 @@ public final class Agent implements AutoCloseable {
       metricsSection.bool("enabled", true);
       metricsSection.requireAllKeysUsed();
       options.root().requireAllKeysUsed();
-      return new Parts(options.sinks(), created, enricher, processing, rules);
+      return new Parts(options.sinks(), created, enricher, processing, rules, exclusion);
     } catch (RuntimeException e) {
       created.forEach(Sink::close);
       enricher.close();
@@ -139,7 +153,8 @@ public final class Agent implements AutoCloseable {
             .tailer(options.tailer())
             .enricher(parts.enricher())
             .processing(parts.processing())
-            // global rules, and each pod's own from its annotations
+            // excluded pods and containers, then global rules and each pod's own
+            .processor(parts.exclusion().processor(metrics))
             .processor(new LineRules(parts.rules(), metrics))
             .metrics(metrics)
             .clock(clock)
