@@ -345,4 +345,23 @@ class AgentOptionsTest {
     assertThat(r[2]).contains("sinks.datadog.url").contains("ftp://****@host/x?api_key=****");
     assertThat(r[1] + r[2]).doesNotContain(password).doesNotContain(key);
   }
+
+  @Test
+  void badRulesAndExclusionsFailTheCheckNamingTheKey() throws Exception {
+    String[] r = run(Map.of("LOGCHUTE_PROCESSING_EXCLUDE_POD_LABELS", "logging"), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("processing.excludePodLabels: expected key=value, got 'logging'");
+    r = run(Map.of("LOGCHUTE_PROCESSING_RULES", "[{\"type\":\"drop\"}]"), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("processing.rules: type must be exclude_at_match");
+    r =
+        run(
+            Map.of(
+                "LOGCHUTE_PROCESSING_EXCLUDE_NAMESPACES", "kube-system,logging",
+                "LOGCHUTE_PROCESSING_RULES",
+                    "[{\"type\":\"exclude_at_match\",\"name\":\"h\",\"pattern\":\"healthz\"}]"),
+            "--check-config");
+    assertThat(r[2]).isEmpty();
+    assertThat(r[0]).isEqualTo("0");
+  }
 }
