@@ -9,6 +9,7 @@ import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.process.Exclusion;
 import io.github.logchute.core.process.LineRules;
 import io.github.logchute.core.process.ProcessingOptions;
+import io.github.logchute.core.process.Redaction;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkContext;
@@ -58,7 +59,8 @@ public final class Agent implements AutoCloseable {
       MetadataEnricher enricher,
       ProcessingOptions processing,
       List<LineRules.Rule> rules,
-      Exclusion exclusion)
+      Exclusion exclusion,
+      Set<Redaction.Kind> redact)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -100,6 +102,12 @@ public final class Agent implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new ConfigException(processingSection.keyPath("excludePodLabels"), e.getMessage());
       }
+      Set<Redaction.Kind> redact;
+      try {
+        redact = Redaction.parse(processingSection.stringList("redact", List.of()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(processingSection.keyPath("redact"), e.getMessage());
+      }
       processingSection.requireAllKeysUsed();
       for (String name : options.sinks()) {
         created.add(
@@ -121,7 +129,7 @@ public final class Agent implements AutoCloseable {
       metricsSection.bool("enabled", true);
       metricsSection.requireAllKeysUsed();
       options.root().requireAllKeysUsed();
-      return new Parts(options.sinks(), created, enricher, processing, rules, exclusion);
+      return new Parts(options.sinks(), created, enricher, processing, rules, exclusion, redact);
     } catch (RuntimeException e) {
       created.forEach(Sink::close);
       enricher.close();
@@ -156,6 +164,8 @@ public final class Agent implements AutoCloseable {
             // excluded pods and containers, then global rules and each pod's own
             .processor(parts.exclusion().processor(metrics))
             .processor(new LineRules(parts.rules(), metrics))
+            // last: nothing a rule or a parser produced reaches a sink unredacted
+            .processor(new Redaction(parts.redact(), metrics))
             .metrics(metrics)
             .clock(clock)
             .maxQueuedBytes(options.maxQueuedBytes());

@@ -26,11 +26,15 @@ class AgentSamplesIT {
   @TempDir Path work;
 
   @Test
-  void lineRulesFromTheConfigurationExcludeAndMaskBeforeTheSinks() throws Exception {
+  void lineRulesAndRedactionFromTheConfigurationActBeforeTheSinks() throws Exception {
+    java.nio.file.Path extra = java.nio.file.Files.createDirectories(work.resolve("extra"));
+    java.nio.file.Files.writeString(
+        extra.resolve("pay.log"),
+        "2026-11-25T10:15:40.000000000Z stdout F paid 4111 1111 1111 1111 for jane@example.com\n");
     List<String> args =
         List.of(
             "--paths",
-            SAMPLES.toAbsolutePath() + "/*.log",
+            SAMPLES.toAbsolutePath() + "/*.log," + extra + "/*.log",
             "--start-at",
             "beginning",
             "--data-dir",
@@ -40,14 +44,18 @@ class AgentSamplesIT {
             + "{\"type\":\"mask_sequences\",\"name\":\"ips\","
             + "\"pattern\":\"\\\\d+\\\\.\\\\d+\\\\.\\\\d+\\\\.\\\\d+\",\"replace_placeholder\":\"[ip]\"}]";
     try (AgentProcess agent =
-        new AgentProcess(work, "agent", args, Map.of("LOGCHUTE_PROCESSING_RULES", rules))) {
+        new AgentProcess(
+            work,
+            "agent",
+            args,
+            Map.of("LOGCHUTE_PROCESSING_RULES", rules, "LOGCHUTE_PROCESSING_REDACT", "all"))) {
       int port = agent.statusPort(Duration.ofSeconds(30));
       Await.until(
           "every sample through the processing stage",
           Duration.ofSeconds(30),
           () -> {
             try {
-              return metric(port, "logchute_processing_records_total") >= 18;
+              return metric(port, "logchute_processing_records_total") >= 19;
             } catch (Exception e) {
               return false;
             }
@@ -57,9 +65,17 @@ class AgentSamplesIT {
       for (String line : agent.stdoutLines()) {
         records.add(parse(line));
       }
-      assertThat(records).isNotEmpty().hasSizeLessThan(18);
+      assertThat(records).isNotEmpty().hasSizeLessThan(19);
       assertThat(records).noneMatch(r -> r.get("message").startsWith("worker "));
       assertThat(records).anyMatch(r -> r.get("message").startsWith("[ip] "));
+      // the card number (Luhn-valid) and the address are redacted, the line kept
+      assertThat(records)
+          .filteredOn(r -> r.get("message").startsWith("paid "))
+          .singleElement()
+          .satisfies(
+              r ->
+                  assertThat(r.get("message"))
+                      .isEqualTo("paid [REDACTED:card] for [REDACTED:email]"));
       assertThat(records)
           .noneMatch(r -> r.get("message").matches("(?s).*\\d+\\.\\d+\\.\\d+\\.\\d+.*"));
     }

@@ -1,0 +1,73 @@
+package io.github.logchute.core.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.metrics.MetricsRegistry;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedactionTest {
+
+  private final MetricsRegistry metrics = new MetricsRegistry();
+  private final Redaction all = new Redaction(EnumSet.allOf(Redaction.Kind.class), metrics);
+
+  private String redact(String line) {
+    return all.process(Lines.record(line)).messageText();
+  }
+
+  @Test
+  void secretsAndPersonalDataAreMaskedAndTheRestOfTheLineKept() {
+    assertThat(redact("paid with 4111 1111 1111 1111 ok"))
+        .isEqualTo("paid with [REDACTED:card] ok");
+    // not a card: fails the Luhn check, or an order number of the wrong length
+    assertThat(redact("order 4111111111111112 shipped"))
+        .isEqualTo("order 4111111111111112 shipped");
+    assertThat(redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc-def_1"))
+        .isEqualTo("Authorization: Bearer [REDACTED]");
+    assertThat(redact("GET /x?api_key=s3cr3t&page=2 password=hunter2"))
+        .isEqualTo("GET /x?api_key=[REDACTED]&page=2 password=[REDACTED]");
+    assertThat(redact("{\"apiKey\": \"k-123\"}")).isEqualTo("{\"apiKey\": \"[REDACTED]\"}");
+    assertThat(redact("key id AKIAIOSFODNN7EXAMPLE used")).isEqualTo("key id [REDACTED:aws] used");
+    assertThat(redact("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ok"))
+        .isEqualTo("aws_secret_access_key=[REDACTED:aws] ok");
+    assertThat(
+            redact(
+                "got -----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----"
+                    + " end"))
+        .isEqualTo("got [REDACTED:private-key] end");
+    assertThat(redact("mail jane.doe+x@example.co.uk now")).isEqualTo("mail [REDACTED:email] now");
+    assertThat(redact("nothing to hide here")).isEqualTo("nothing to hide here");
+    assertThat(metrics.value("logchute_redactions_total", "kind", "cards")).isEqualTo(1);
+  }
+
+  @Test
+  void parsedFieldsAreMaskedTooAndUnchangedRecordsAreReturnedAsTheyWere() {
+    LogRecord in =
+        Lines.record("{}")
+            .withFields(
+                Map.of("user", Map.of("email", "jane@example.com"), "tags", List.of("ok")),
+                io.github.logchute.core.Severity.INFO);
+    LogRecord out = all.process(in);
+    assertThat(out.fields().get("user")).isEqualTo(Map.of("email", "[REDACTED:email]"));
+    assertThat(out.fields().get("tags")).isSameAs(in.fields().get("tags"));
+    LogRecord clean = Lines.record("fine");
+    assertThat(all.process(clean)).isSameAs(clean);
+    Redaction none = new Redaction(EnumSet.noneOf(Redaction.Kind.class), metrics);
+    LogRecord withMail = Lines.record("jane@example.com");
+    assertThat(none.process(withMail)).isSameAs(withMail);
+  }
+
+  @Test
+  void kindsAreChosenByName() {
+    assertThat(Redaction.parse(List.of("all"))).isEqualTo(EnumSet.allOf(Redaction.Kind.class));
+    assertThat(Redaction.parse(List.of("cards", "private-keys")))
+        .containsExactlyInAnyOrder(Redaction.Kind.CARDS, Redaction.Kind.PRIVATE_KEYS);
+    assertThatThrownBy(() -> Redaction.parse(List.of("ssn"))).hasMessageContaining("ssn");
+    assertThat(Redaction.luhn("4111111111111111")).isTrue();
+    assertThat(Redaction.luhn("4111111111111112")).isFalse();
+  }
+}
