@@ -276,36 +276,8 @@ public final class LineRules implements RecordProcessor {
   }
 
   @SuppressWarnings("unchecked")
-  private Object maskValue(Rule rule, LogRecord r, Object v) {
-    if (v instanceof String s) {
-      return mask(rule, r, s);
-    }
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      boolean changed = false;
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        Object masked = maskValue(rule, r, e.getValue());
-        changed |= masked != e.getValue();
-        out.put(String.valueOf(e.getKey()), masked);
-      }
-      return changed ? Collections.unmodifiableMap(out) : v;
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      boolean changed = false;
-      for (Object o : l) {
-        Object masked = maskValue(rule, r, o);
-        changed |= masked != o;
-        out.add(masked);
-      }
-      return changed ? Collections.unmodifiableList(out) : v;
-    }
-    return v;
-  }
-
-  @SuppressWarnings("unchecked")
   private Map<String, Object> maskFields(Rule rule, LogRecord r) {
-    return (Map<String, Object>) maskValue(rule, r, r.fields());
+    return (Map<String, Object>) FieldStrings.map(r.fields(), t -> mask(rule, r, t));
   }
 
   /** The rules of the record's pod and container, compiled once per distinct annotation text. */

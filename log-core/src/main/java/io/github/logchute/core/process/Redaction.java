@@ -4,9 +4,7 @@ import io.github.logchute.core.LogRecord;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -171,7 +169,7 @@ public final class Redaction implements RecordProcessor {
     }
     String text = r.messageText();
     String masked = redact(text);
-    Object fields = r.fields().isEmpty() ? r.fields() : redactValue(r.fields());
+    Object fields = r.fields().isEmpty() ? r.fields() : FieldStrings.map(r.fields(), this::redact);
     if (masked == text && fields == r.fields()) {
       return r;
     }
@@ -202,33 +200,6 @@ public final class Redaction implements RecordProcessor {
       }
     }
     return s.equals(text) ? text : s;
-  }
-
-  private Object redactValue(Object v) {
-    if (v instanceof String s) {
-      return redact(s);
-    }
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      boolean changed = false;
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        Object masked = redactValue(e.getValue());
-        changed |= masked != e.getValue();
-        out.put(String.valueOf(e.getKey()), masked);
-      }
-      return changed ? Collections.unmodifiableMap(out) : v;
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      boolean changed = false;
-      for (Object o : l) {
-        Object masked = redactValue(o);
-        changed |= masked != o;
-        out.add(masked);
-      }
-      return changed ? Collections.unmodifiableList(out) : v;
-    }
-    return v;
   }
 
   private void count(Kind kind) {
