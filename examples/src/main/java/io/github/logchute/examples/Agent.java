@@ -9,6 +9,7 @@ import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.process.Exclusion;
 import io.github.logchute.core.process.LineRules;
 import io.github.logchute.core.process.ProcessingOptions;
+import io.github.logchute.core.process.RateLimit;
 import io.github.logchute.core.process.Redaction;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.Sink;
@@ -60,6 +61,8 @@ public final class Agent implements AutoCloseable {
       ProcessingOptions processing,
       List<LineRules.Rule> rules,
       Exclusion exclusion,
+      RateLimit.Limit rateLimit,
+      Duration rateLimitSummaryInterval,
       Set<Redaction.Kind> redact)
       implements AutoCloseable {
     @Override
@@ -108,6 +111,14 @@ public final class Agent implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new ConfigException(processingSection.keyPath("redact"), e.getMessage());
       }
+      RateLimit.Limit rateLimit = RateLimit.Limit.fromSetting(processingSection, "rateLimit");
+      Duration summaryInterval =
+          processingSection.duration(
+              "rateLimitSummaryInterval", RateLimit.DEFAULT_SUMMARY_INTERVAL);
+      if (summaryInterval.isNegative() || summaryInterval.isZero()) {
+        throw new ConfigException(
+            processingSection.keyPath("rateLimitSummaryInterval"), "must be positive");
+      }
       processingSection.requireAllKeysUsed();
       for (String name : options.sinks()) {
         created.add(
@@ -129,7 +140,16 @@ public final class Agent implements AutoCloseable {
       metricsSection.bool("enabled", true);
       metricsSection.requireAllKeysUsed();
       options.root().requireAllKeysUsed();
-      return new Parts(options.sinks(), created, enricher, processing, rules, exclusion, redact);
+      return new Parts(
+          options.sinks(),
+          created,
+          enricher,
+          processing,
+          rules,
+          exclusion,
+          rateLimit,
+          summaryInterval,
+          redact);
     } catch (RuntimeException e) {
       created.forEach(Sink::close);
       enricher.close();
@@ -164,6 +184,9 @@ public final class Agent implements AutoCloseable {
             // excluded pods and containers, then global rules and each pod's own
             .processor(parts.exclusion().processor(metrics))
             .processor(new LineRules(parts.rules(), metrics))
+            // after the rules (what they drop does not count), before the costlier redaction
+            .processor(
+                new RateLimit(parts.rateLimit(), parts.rateLimitSummaryInterval(), metrics, clock))
             // last: nothing a rule or a parser produced reaches a sink unredacted
             .processor(new Redaction(parts.redact(), metrics))
             .metrics(metrics)

@@ -364,4 +364,27 @@ class AgentOptionsTest {
     assertThat(r[2]).isEmpty();
     assertThat(r[0]).isEqualTo("0");
   }
+
+  @Test
+  void aBadRateLimitFailsTheCheckNamingTheKeyAndAGoodOneFromTheEnvironmentPasses()
+      throws Exception {
+    String[] r =
+        run(Map.of("LOGCHUTE_PROCESSING_RATE_LIMIT", "linesPerSecond=lots"), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("processing.rateLimit.linesPerSecond: expected an integer");
+    r = run(Map.of("LOGCHUTE_PROCESSING_RATE_LIMIT_SUMMARY_INTERVAL", "0s"), "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("processing.rateLimitSummaryInterval: must be positive");
+    r =
+        run(
+            Map.of(
+                "LOGCHUTE_PROCESSING_RATE_LIMIT",
+                "linesPerSecond=200, bytesPerSecond=256KiB, burst=2s",
+                "LOGCHUTE_PROCESSING_RATE_LIMIT_SUMMARY_INTERVAL",
+                "30s"),
+            "--check-config");
+    assertThat(r[2]).isEmpty();
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).contains("rateLimit").contains("linesPerSecond=200");
+  }
 }

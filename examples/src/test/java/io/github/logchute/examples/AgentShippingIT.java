@@ -141,6 +141,164 @@ class AgentShippingIT {
     }
   }
 
+  /**
+   * Issue 15's guard rails as a deployment sets them, asserted on what both fakes receive: a line
+   * rule and built-in redaction mask the message and the parsed fields before either sink, and a
+   * rate-limited container's every line is either delivered or counted in a summary record that
+   * reaches both services.
+   */
+  @Test
+  void rulesRedactionAndRateLimitsActBeforeBothSinksFieldsIncluded() throws Exception {
+    KubeletLogs logs = new KubeletLogs(work.resolve("node"));
+    FakeDatadogIntake intake = new FakeDatadogIntake(API_KEY, true, Clock.system());
+    String card = "4111111111111111";
+    String email = "ann.lee@example.com";
+    String bearer = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.c2lnbmF0dXJl";
+    String orderSecret = "ord-SECRET-77";
+    try (FakeHttpServer datadog = FakeHttpServer.start(intake);
+        FakeCloudLogging cloudLogging = new FakeCloudLogging();
+        FakeMetadataServer gce = new FakeMetadataServer(cloudLogging, "shop-project");
+        KubeletLogs.Container pay = logs.container("shop", "pay-5c8d7b9f4-abcde", "app");
+        KubeletLogs.Container noisy = logs.container("shop", "noisy-6f7d8c9b5-fghij", "app");
+        KubeletLogs.Container beat = logs.container("shop", "beat-7a8b9c0d1-klmno", "app")) {
+      pay.cri(
+          "stdout",
+          "{\"msg\":\"paid with "
+              + card
+              + "\",\"card\":{\"number\":\""
+              + card
+              + "\"},\"user\":\""
+              + email
+              + "\",\"order\":\""
+              + orderSecret
+              + "\",\"headers\":[\"Authorization: Bearer "
+              + bearer
+              + "\"]}");
+      pay.cri("stdout", "GET /healthz 200");
+      int flood = 300;
+      for (int i = 0; i < flood; i++) {
+        noisy.cri("stdout", "noisy line " + i);
+      }
+      Path config = work.resolve("logchute.yaml");
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "paths: [\"" + logs.glob() + "\"]",
+              "startAt: beginning",
+              "processing:",
+              "  redact: [cards, bearer, emails]",
+              "  rules: '[{\"type\":\"exclude_at_match\",\"name\":\"health\","
+                  + "\"pattern\":\"GET /healthz\"},{\"type\":\"mask_sequences\","
+                  + "\"name\":\"orders\",\"pattern\":\"ord-[A-Z]+-\\\\d+\","
+                  + "\"replace_placeholder\":\"[order]\"}]'",
+              "  rateLimit: {linesPerSecond: 20, burst: 1s}",
+              "  rateLimitSummaryInterval: 1s",
+              "metadata:",
+              "  cloud: none",
+              "sinks:",
+              "  datadog:",
+              "    url: " + datadog.uri("/api/v2/logs"),
+              "    linger: 50ms",
+              "  stackdriver:",
+              "    url: " + cloudLogging.baseUri(),
+              "    linger: 50ms",
+              ""));
+      Map<String, String> env = new HashMap<>();
+      env.put("LOGCHUTE_CONFIG", config.toString());
+      env.put("LOGCHUTE_DATA_DIR", work.resolve("data").toString());
+      env.put("DD_API_KEY", API_KEY);
+      env.put("LOGCHUTE_NODE_NAME", "node-1");
+      env.put("LOGCHUTE_CLUSTER_NAME", "k8s1");
+      env.put("LOGCHUTE_CLUSTER_LOCATION", "europe-west4");
+      env.put("GCE_METADATA_HOST", "127.0.0.1:" + gce.baseUri().getPort());
+
+      try (AgentProcess agent = new AgentProcess(work, "agent", List.of(), env)) {
+        int[] polls = {0};
+        // a summary goes out with a batch emitted after its interval: a slow heartbeat provides one
+        Await.until(
+            "every noisy line delivered or summarised, at both services",
+            Duration.ofSeconds(60),
+            () -> {
+              if (polls[0]++ % 100 == 0) {
+                beat.cri("stdout", "beat " + polls[0]);
+              }
+              return List.of(
+                  accounted(intake.accepted(), "noisy"),
+                  accountedCloud(cloudLogging.entries(), "noisy"));
+            },
+            counts -> counts.equals(List.of((long) flood, (long) flood)));
+
+        List<JsonNode> dd = intake.accepted();
+        long delivered =
+            dd.stream().filter(n -> n.path("message").asText().startsWith("noisy line")).count();
+        assertThat(delivered).isBetween(20L, 60L); // the burst, then 20 lines/s
+        JsonNode summary =
+            find(dd, n -> n.path("message").asText().contains("dropped by rate limit"));
+        assertThat(summary.path("status").asText()).isEqualTo("warning");
+        assertThat(summary.path("ddtags").asText()).contains("pod_name:noisy-6f7d8c9b5-fghij");
+
+        JsonNode paid = find(dd, n -> n.path("message").asText().startsWith("paid with"));
+        assertThat(paid.path("message").asText()).isEqualTo("paid with [REDACTED:card]");
+        assertThat(paid.path("card").path("number").asText()).isEqualTo("[REDACTED:card]");
+        assertThat(paid.path("user").asText()).isEqualTo("[REDACTED:email]");
+        assertThat(paid.path("order").asText()).isEqualTo("[order]");
+        assertThat(paid.path("headers").get(0).asText()).doesNotContain(bearer);
+        assertThat(dd).noneMatch(n -> n.path("message").asText().startsWith("GET /healthz"));
+        assertThat(intake.violations()).isEmpty();
+
+        List<Map<String, Object>> entries = cloudLogging.entries();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> payload =
+            (Map<String, Object>)
+                entries.stream()
+                    .map(e -> e.get("jsonPayload"))
+                    .filter(p -> p instanceof Map<?, ?> m && m.containsKey("card"))
+                    .findFirst()
+                    .orElseThrow();
+        assertThat(payload.get("card").toString()).contains("[REDACTED:card]");
+        assertThat(payload.get("user")).isEqualTo("[REDACTED:email]");
+        assertThat(payload.get("order")).isEqualTo("[order]");
+
+        String everything = dd.toString() + entries.toString();
+        assertThat(everything)
+            .doesNotContain(card)
+            .doesNotContain(email)
+            .doesNotContain(bearer)
+            .doesNotContain(orderSecret)
+            .doesNotContain("GET /healthz");
+        assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+      }
+    }
+  }
+
+  /** Lines of {@code pod} delivered to Datadog plus those its summaries say were dropped. */
+  private static long accounted(List<JsonNode> logs, String pod) {
+    long n = 0;
+    for (JsonNode l : logs) {
+      if (!l.path("ddtags").asText().contains("pod_name:" + pod)) {
+        continue;
+      }
+      JsonNode dropped = l.path("rate_limit").path("dropped_lines");
+      n += dropped.isMissingNode() ? 1 : dropped.asLong();
+    }
+    return n;
+  }
+
+  /** The same count at Cloud Logging. */
+  private static long accountedCloud(List<Map<String, Object>> entries, String pod) {
+    long n = 0;
+    for (Map<String, Object> e : entries) {
+      if (!String.valueOf(e.get("resource")).contains("pod_name=" + pod)) {
+        continue;
+      }
+      Object p = e.get("jsonPayload");
+      Object limit = p instanceof Map<?, ?> m ? m.get("rate_limit") : null;
+      n += limit instanceof Map<?, ?> r ? ((Number) r.get("dropped_lines")).longValue() : 1;
+    }
+    return n;
+  }
+
   @Test
   void checkConfigAcceptsTheDeploymentsSettingsAndMasksTheKey() throws Exception {
     Path config = work.resolve("logchute.yaml");

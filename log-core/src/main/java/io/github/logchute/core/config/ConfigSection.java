@@ -233,6 +233,11 @@ public final class ConfigSection {
     return List.copyOf(out);
   }
 
+  /** Whether {@code key} holds a nested section (a map) rather than a value. */
+  public boolean isSection(String key) {
+    return values.get(key) instanceof Map<?, ?>;
+  }
+
   /** A nested section; empty when absent. */
   public ConfigSection section(String key) {
     Object v = raw(key);

@@ -62,6 +62,7 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
   private final Counter processed;
   private final Counter dropped;
   private final Counter processingErrors;
+  private final Counter generated;
   private volatile boolean closed;
   private boolean started;
 
@@ -91,6 +92,12 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
         b.metrics.counter(
             "logchute_processing_errors_total",
             "Records a processor threw on (passed on as they were).");
+    this.generated =
+        b.metrics.counter(
+            "logchute_processing_records_total",
+            "Records through the processing stage.",
+            "result",
+            "added");
     List<SinkWorker> ws = new ArrayList<>();
     for (Map.Entry<String, Sink> e : b.sinks.entrySet()) {
       ws.add(
@@ -173,7 +180,8 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
 
   /**
    * The processing stage: each record through the processor, on the emitting thread; a null result
-   * drops the record (it is acknowledged, never sent), an exception passes it on as it was.
+   * drops the record (it is acknowledged, never sent), an exception passes it on as it was. Then
+   * the records the processors add on their own ({@link RecordProcessor#drain}), after the batch.
    */
   private LogRecord[] process(LogRecord[] emitted) {
     LogRecord[] out = new LogRecord[emitted.length];
@@ -197,6 +205,23 @@ public final class Pipeline implements RecordEmitter, AutoCloseable {
       } else {
         processed.increment();
         out[n++] = p;
+      }
+    }
+    List<LogRecord> added;
+    try {
+      added = processor.drain();
+    } catch (RuntimeException e) {
+      processingErrors.increment();
+      ackLog.log(Level.WARNING, "a processor failed to give its own records ({0})", e.toString());
+      added = List.of();
+    }
+    if (!added.isEmpty()) {
+      out = Arrays.copyOf(out, n + added.size());
+      for (LogRecord a : added) {
+        if (a != null) {
+          out[n++] = a;
+          generated.increment();
+        }
       }
     }
     return n == out.length ? out : Arrays.copyOf(out, n);

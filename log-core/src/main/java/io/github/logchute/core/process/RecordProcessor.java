@@ -1,6 +1,7 @@
 package io.github.logchute.core.process;
 
 import io.github.logchute.core.LogRecord;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,13 +25,23 @@ public interface RecordProcessor {
    */
   LogRecord process(LogRecord record);
 
-  /** This processor, then {@code next} on its result (a record this one dropped stays dropped). */
+  /**
+   * Records this processor adds to the stream on its own — a summary of what it dropped, say —
+   * asked on the emitting thread after each batch it processed. They go to the sinks after that
+   * batch, through none of the processors after this one, and nothing is acknowledged to the tailer
+   * for them (they have no place in a file). Must be cheap when there is nothing to add: it is
+   * called once per batch. None by default.
+   */
+  default List<LogRecord> drain() {
+    return List.of();
+  }
+
+  /**
+   * This processor, then {@code next} on its result (a record this one dropped stays dropped); the
+   * chain's {@link #drain} is this one's records, then {@code next}'s.
+   */
   default RecordProcessor andThen(RecordProcessor next) {
-    Objects.requireNonNull(next, "next");
-    return r -> {
-      LogRecord out = process(r);
-      return out == null ? null : next.process(out);
-    };
+    return new ProcessorChain(this, Objects.requireNonNull(next, "next"));
   }
 
   /** A processor that returns every record unchanged. */

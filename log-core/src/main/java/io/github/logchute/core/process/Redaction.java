@@ -1,6 +1,8 @@
 package io.github.logchute.core.process;
 
+import io.github.logchute.core.ContainerRef;
 import io.github.logchute.core.LogRecord;
+import io.github.logchute.core.MetadataKeys;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -168,8 +170,9 @@ public final class Redaction implements RecordProcessor {
       return r;
     }
     String text = r.messageText();
-    String masked = redact(text);
-    Object fields = r.fields().isEmpty() ? r.fields() : FieldStrings.map(r.fields(), this::redact);
+    String masked = redact(text, r);
+    Object fields =
+        r.fields().isEmpty() ? r.fields() : FieldStrings.map(r.fields(), s -> redact(s, r));
     if (masked == text && fields == r.fields()) {
       return r;
     }
@@ -180,7 +183,7 @@ public final class Redaction implements RecordProcessor {
   }
 
   /** {@code text} with every kind applied; the same instance when nothing was found. */
-  private String redact(String text) {
+  private String redact(String text, LogRecord r) {
     String s = text;
     for (Step step : steps) {
       try {
@@ -191,24 +194,31 @@ public final class Redaction implements RecordProcessor {
         m.reset();
         String next = m.replaceAll(res -> Matcher.quoteReplacement(step.replacement().apply(res)));
         if (!next.equals(s)) {
-          count(step.kind());
+          count(step.kind(), r);
           s = next;
         }
       } catch (LineRules.Budgeted.OutOfSteps e) {
-        count(step.kind());
+        count(step.kind(), r);
         return step.kind().placeholder; // fail closed
       }
     }
     return s.equals(text) ? text : s;
   }
 
-  private void count(Kind kind) {
+  private void count(Kind kind, LogRecord r) {
+    String ns = r.metadata().get(MetadataKeys.K8S_NAMESPACE);
+    String pod = r.metadata().get(MetadataKeys.K8S_POD_NAME);
+    ContainerRef ref = r.source().container().orElse(null);
     metrics
         .counter(
             "logchute_redactions_total",
-            "Values masked by built-in redaction, by kind.",
+            "Values masked by built-in redaction, by kind and pod.",
             "kind",
-            kind.configName())
+            kind.configName(),
+            "namespace",
+            ns != null ? ns : ref == null ? "" : ref.namespace(),
+            "pod",
+            pod != null ? pod : ref == null ? "" : ref.pod())
         .increment();
   }
 }

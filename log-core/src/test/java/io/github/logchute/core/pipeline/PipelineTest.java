@@ -97,6 +97,57 @@ class PipelineTest {
     assertThat(pipeline.queuedBytes()).isZero();
   }
 
+  @Test
+  void recordsAProcessorAddsGoToTheSinksAfterTheBatchAndAreNotAcknowledgedToTheTailer()
+      throws Exception {
+    InMemorySink sink = new InMemorySink(limits(100, 1));
+    java.util.concurrent.atomic.AtomicInteger drains =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.github.logchute.core.process.RecordProcessor summarising =
+        new io.github.logchute.core.process.RecordProcessor() {
+          @Override
+          public LogRecord process(LogRecord r) {
+            return r.timestampNanos() % 2 == 0 ? null : r;
+          }
+
+          @Override
+          public List<LogRecord> drain() {
+            int n = drains.incrementAndGet();
+            if (n == 2) {
+              throw new IllegalStateException("a broken drain");
+            }
+            return n == 1 ? records(1000, 1) : List.of();
+          }
+        };
+    // a step after it: the added record must not go through it
+    pipeline =
+        f.builder()
+            .sink("a", sink)
+            .processor(summarising.andThen(r -> r.withTimestampNanos(r.timestampNanos() + 1)))
+            .build()
+            .start();
+    List<LogRecord> first = records(0, 4);
+    List<LogRecord> second = records(4, 4);
+    pipeline.emit(first);
+    pipeline.emit(second);
+    f.advanceUntil("every record acknowledged", TICK, () -> acked.size() == 8);
+    f.awaitIdle("a");
+    assertThat(acked).containsExactlyInAnyOrderElementsOf(concat(first, second));
+    assertThat(sink.records())
+        .extracting(LogRecord::timestampNanos)
+        .containsExactly(2L, 4L, 1000L, 6L, 8L);
+    assertThat(drains.get()).isEqualTo(2);
+    assertThat(metrics.value("logchute_processing_records_total", "result", "added")).isEqualTo(1);
+    assertThat(metrics.value("logchute_processing_errors_total")).isEqualTo(1);
+    assertThat(pipeline.queuedBytes()).isZero();
+  }
+
+  private static List<LogRecord> concat(List<LogRecord> a, List<LogRecord> b) {
+    List<LogRecord> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
   /**
    * The tailer's final checkpoint is written once {@link Pipeline#close} returns: every record
    * counted in the byte budget close waits on must have been acknowledged by then, so the bytes of

@@ -15,8 +15,14 @@ class RedactionTest {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final Redaction all = new Redaction(EnumSet.allOf(Redaction.Kind.class), metrics);
 
+  private static final io.github.logchute.core.SourceMetadata POD =
+      io.github.logchute.core.SourceMetadata.builder()
+          .put(io.github.logchute.core.MetadataKeys.K8S_NAMESPACE, "shop")
+          .put(io.github.logchute.core.MetadataKeys.K8S_POD_NAME, "pay-1")
+          .build();
+
   private String redact(String line) {
-    return all.process(Lines.record(line)).messageText();
+    return all.process(Lines.record(line, POD)).messageText();
   }
 
   @Test
@@ -41,7 +47,10 @@ class RedactionTest {
         .isEqualTo("got [REDACTED:private-key] end");
     assertThat(redact("mail jane.doe+x@example.co.uk now")).isEqualTo("mail [REDACTED:email] now");
     assertThat(redact("nothing to hide here")).isEqualTo("nothing to hide here");
-    assertThat(metrics.value("logchute_redactions_total", "kind", "cards")).isEqualTo(1);
+    assertThat(
+            metrics.value(
+                "logchute_redactions_total", "kind", "cards", "namespace", "shop", "pod", "pay-1"))
+        .isEqualTo(1);
   }
 
   @Test
