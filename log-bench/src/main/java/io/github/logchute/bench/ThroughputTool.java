@@ -8,6 +8,8 @@ import io.github.logchute.core.pipeline.Pipeline;
 import io.github.logchute.core.process.MessageProcessor;
 import io.github.logchute.core.process.ProcessMetrics;
 import io.github.logchute.core.process.ProcessingOptions;
+import io.github.logchute.core.process.RecordProcessor;
+import io.github.logchute.core.process.Redaction;
 import io.github.logchute.core.spi.EncodedBatch;
 import io.github.logchute.core.spi.MetadataEnricher;
 import io.github.logchute.core.spi.SendOutcome;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -61,6 +64,7 @@ public final class ThroughputTool {
   private LogFormat format = LogFormat.CRI;
   private boolean latency;
   private boolean processing;
+  private boolean redact;
   private int rate = 20_000;
   private int seconds = 10;
   private Path dir;
@@ -81,6 +85,10 @@ public final class ThroughputTool {
         case "--latency":
           t.latency = true;
           break;
+        case "--redact":
+          t.redact = true;
+          t.processing = true;
+          break;
         case "--processing":
           t.processing = true;
           break;
@@ -96,7 +104,7 @@ public final class ThroughputTool {
         default:
           System.err.println(
               "usage: ThroughputTool [--files N] [--size-mib N] [--format cri|docker] [--dir DIR]"
-                  + " [--processing]"
+                  + " [--processing] [--redact]"
                   + " [--latency [--rate LINES_PER_S] [--seconds N]]");
           System.exit(2);
       }
@@ -258,15 +266,18 @@ public final class ThroughputTool {
           Pipeline.builder()
               .sink("discard", sink)
               .metrics(metrics)
-              .processor(
-                  processing
-                      ? new MessageProcessor(
-                          ProcessingOptions.defaults(), ProcessMetrics.register(metrics))
-                      : null)
+              .processor(processing ? processor(metrics) : null)
               .acknowledgeTo(tailer::acknowledge)
               .build()
               .start();
       tailer.start(pipeline);
+    }
+
+    /** The agent's default parsing, and with --redact every built-in redaction after it. */
+    private RecordProcessor processor(MetricsRegistry metrics) {
+      RecordProcessor p =
+          new MessageProcessor(ProcessingOptions.defaults(), ProcessMetrics.register(metrics));
+      return redact ? p.andThen(new Redaction(EnumSet.allOf(Redaction.Kind.class), metrics)) : p;
     }
 
     boolean running() {

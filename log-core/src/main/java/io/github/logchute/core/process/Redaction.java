@@ -52,7 +52,26 @@ public final class Redaction implements RecordProcessor {
     }
   }
 
-  private record Step(Kind kind, Pattern pattern, Function<MatchResult, String> replacement) {}
+  /**
+   * One pattern, and where in a text it can match at all: {@code windows} gives the regions (start,
+   * end pairs, in order) that can hold a match — found with a plain scan for a character or a word
+   * the pattern cannot match without — or null when there are none. Most lines have none, so the
+   * regular expression never runs on them, and where it runs it runs only on the regions.
+   */
+  private record Step(
+      Kind kind, Windows windows, Pattern pattern, Function<MatchResult, String> replacement) {}
+
+  /** Where a pattern can match in a text, also given in lower case (for words in any case). */
+  @FunctionalInterface
+  private interface Windows {
+    /** Start, end pairs in order; null if the pattern cannot match anywhere. */
+    int[] find(String text, String lower);
+  }
+
+  /** The whole text when {@code test} passes, else none. */
+  private static Windows wholeIf(java.util.function.BiPredicate<String, String> test) {
+    return (t, lower) -> test.test(t, lower) ? new int[] {0, t.length()} : null;
+  }
 
   private final List<Step> steps = new ArrayList<>();
   private final MetricsRegistry metrics;
@@ -65,18 +84,21 @@ public final class Redaction implements RecordProcessor {
             steps.add(
                 new Step(
                     k,
+                    (t, lower) -> cardRuns(t),
                     Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])"),
                     m -> luhn(m.group()) ? k.placeholder : m.group()));
         case BEARER ->
             steps.add(
                 new Step(
                     k,
+                    wholeIf((t, lower) -> lower.contains("bearer")),
                     Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9\\-._~+/]+=*"),
                     m -> m.group(1) + k.placeholder));
         case KEYS ->
             steps.add(
                 new Step(
                     k,
+                    wholeIf(Redaction::mayHoldAKey),
                     Pattern.compile(
                         "(?i)(\\b(?:x-)?(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token"
                             + "|secret|client[_-]?secret|password|passwd|pwd)\\b\"?\\s*[:=]\\s*"
@@ -84,10 +106,15 @@ public final class Redaction implements RecordProcessor {
                     m -> m.group(1) + k.placeholder));
         case AWS -> {
           steps.add(
-              new Step(k, Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), m -> k.placeholder));
+              new Step(
+                  k,
+                  wholeIf((t, lower) -> t.contains("AKIA") || t.contains("ASIA")),
+                  Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"),
+                  m -> k.placeholder));
           steps.add(
               new Step(
                   k,
+                  wholeIf((t, lower) -> lower.contains("aws_secret_access_key")),
                   Pattern.compile(
                       "(?i)(aws_secret_access_key\"?\\s*[:=]\\s*\"?)[A-Za-z0-9/+=]{40}"),
                   m -> m.group(1) + k.placeholder));
@@ -96,6 +123,7 @@ public final class Redaction implements RecordProcessor {
             steps.add(
                 new Step(
                     k,
+                    wholeIf((t, lower) -> t.contains("PRIVATE KEY-----")),
                     Pattern.compile(
                         "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE"
                             + " KEY-----"),
@@ -104,6 +132,7 @@ public final class Redaction implements RecordProcessor {
             steps.add(
                 new Step(
                     k,
+                    (t, lower) -> emailRuns(t),
                     Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"),
                     m -> k.placeholder));
         default -> throw new AssertionError(k);
@@ -182,20 +211,170 @@ public final class Redaction implements RecordProcessor {
     return f == r.fields() ? out : out.withFields(f, r.severity());
   }
 
+  /**
+   * Runs of digits, spaces and dashes holding at least 13 digits (where a card number can be), as
+   * start, end pairs; null if none.
+   */
+  static int[] cardRuns(String t) {
+    int[] out = null;
+    int n = 0;
+    int len = t.length();
+    int i = 0;
+    while (i < len) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        i++;
+        continue;
+      }
+      int start = i;
+      int digits = 0;
+      while (i < len) {
+        c = t.charAt(i);
+        if (c >= '0' && c <= '9') {
+          digits++;
+        } else if (c != ' ' && c != '-') {
+          break;
+        }
+        i++;
+      }
+      if (digits >= 13) {
+        out = add(out, n, start, i);
+        n += 2;
+      }
+    }
+    return trim(out, n);
+  }
+
+  /**
+   * Runs of the characters an e-mail address is made of that hold an {@code @} after their first
+   * character, as start, end pairs; null if none.
+   */
+  static int[] emailRuns(String t) {
+    int[] out = null;
+    int n = 0;
+    int from = 0;
+    int at;
+    while ((at = t.indexOf('@', from)) >= 0) {
+      int start = at;
+      while (start > 0 && emailChar(t.charAt(start - 1))) {
+        start--;
+      }
+      int end = at + 1;
+      while (end < t.length() && (emailChar(t.charAt(end)) || t.charAt(end) == '@')) {
+        end++;
+      }
+      if (start < at && (n == 0 || start >= out[n - 1])) {
+        out = add(out, n, start, end);
+        n += 2;
+      }
+      from = end;
+    }
+    return trim(out, n);
+  }
+
+  private static boolean emailChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == '%'
+        || c == '+'
+        || c == '-';
+  }
+
+  private static int[] add(int[] out, int n, int start, int end) {
+    if (out == null) {
+      out = new int[4];
+    } else if (n + 2 > out.length) {
+      out = java.util.Arrays.copyOf(out, out.length * 2);
+    }
+    out[n] = start;
+    out[n + 1] = end;
+    return out;
+  }
+
+  private static int[] trim(int[] out, int n) {
+    return out == null || out.length == n ? out : java.util.Arrays.copyOf(out, n);
+  }
+
+  private static final String[] KEY_STEMS = {"key", "token", "secret", "pass", "pwd"};
+
+  /**
+   * Whether {@code t} may hold a {@link Kind#KEYS} value: every keyword of the pattern ends in (or,
+   * for {@code password}/{@code passwd}, a few letters after) one of the stems, and is followed by
+   * an optional quote, blanks and {@code :} or {@code =}.
+   */
+  static boolean mayHoldAKey(String t) {
+    return mayHoldAKey(t, t.toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean mayHoldAKey(String t, String lower) {
+    if (t.indexOf('=') < 0 && t.indexOf(':') < 0) {
+      return false;
+    }
+    if (lower.length() != t.length()) {
+      return true; // lower-casing changed the length: indices differ, let the pattern decide
+    }
+    for (String stem : KEY_STEMS) {
+      int i = 0;
+      while ((i = lower.indexOf(stem, i)) >= 0) {
+        int j = i + stem.length();
+        int letters = 0;
+        while (j < t.length() && letters < 4 && Character.isLetter(t.charAt(j))) {
+          j++;
+          letters++;
+        }
+        if (j < t.length() && t.charAt(j) == '"') {
+          j++;
+        }
+        while (j < t.length() && Character.isWhitespace(t.charAt(j))) {
+          j++;
+        }
+        if (j < t.length() && (t.charAt(j) == ':' || t.charAt(j) == '=')) {
+          return true;
+        }
+        i++;
+      }
+    }
+    return false;
+  }
+
   /** {@code text} with every kind applied; the same instance when nothing was found. */
   private String redact(String text, LogRecord r) {
     String s = text;
+    String lower = null;
     for (Step step : steps) {
+      if (lower == null) {
+        lower = s.toLowerCase(Locale.ROOT); // s itself when it has no upper case
+      }
+      int[] windows = step.windows().find(s, lower);
+      if (windows == null) {
+        continue;
+      }
       try {
         Matcher m = step.pattern().matcher(new LineRules.Budgeted(s));
-        if (!m.find()) {
-          continue;
+        m.useTransparentBounds(true).useAnchoringBounds(false);
+        StringBuilder out = null;
+        int last = 0;
+        for (int i = 0; i < windows.length; i += 2) {
+          m.region(windows[i], windows[i + 1]);
+          while (m.find()) {
+            String replacement = step.replacement().apply(m);
+            if (out == null) {
+              out = new StringBuilder(s.length());
+            }
+            out.append(s, last, m.start()).append(replacement);
+            last = m.end();
+          }
         }
-        m.reset();
-        String next = m.replaceAll(res -> Matcher.quoteReplacement(step.replacement().apply(res)));
-        if (!next.equals(s)) {
-          count(step.kind(), r);
-          s = next;
+        if (out != null) {
+          String next = out.append(s, last, s.length()).toString();
+          if (!next.equals(s)) {
+            count(step.kind(), r);
+            s = next;
+            lower = null;
+          }
         }
       } catch (LineRules.Budgeted.OutOfSteps e) {
         count(step.kind(), r);

@@ -79,4 +79,33 @@ class RedactionTest {
     assertThat(Redaction.luhn("4111111111111111")).isTrue();
     assertThat(Redaction.luhn("4111111111111112")).isFalse();
   }
+
+  /**
+   * Each kind first checks for a word or character its pattern cannot match without (so most lines
+   * never run a regular expression): that check must not let a secret through in any letter case or
+   * position.
+   */
+  @Test
+  void theQuickChecksBeforeEachPatternLetNoSecretThrough() {
+    assertThat(redact("AUTHORIZATION: BEARER abc.def"))
+        .isEqualTo("AUTHORIZATION: BEARER [REDACTED]");
+    assertThat(redact("x BeArEr tok123")).isEqualTo("x BeArEr [REDACTED]");
+    assertThat(redact("PassWord=hunter2")).isEqualTo("PassWord=[REDACTED]");
+    assertThat(redact("PWD: hunter2")).isEqualTo("PWD: [REDACTED]");
+    assertThat(redact("X-Api-KEY: k1")).isEqualTo("X-Api-KEY: [REDACTED]");
+    assertThat(redact("Client_Secret = s3")).isEqualTo("Client_Secret = [REDACTED]");
+    assertThat(redact("AUTH-TOKEN:t9")).isEqualTo("AUTH-TOKEN:[REDACTED]");
+    assertThat(redact("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+        .isEqualTo("AWS_SECRET_ACCESS_KEY=[REDACTED:aws]");
+    assertThat(redact("a@b.io")).isEqualTo("[REDACTED:email]");
+    assertThat(redact("4111-1111-1111-1111")).isEqualTo("[REDACTED:card]");
+    // and what the checks turn away really has nothing
+    assertThat(Redaction.cardRuns("at 2026-01-01T12:00:00.123456789Z id 123456")).isNull();
+    assertThat(Redaction.cardRuns("x 4111 1111-1111 1111 y")).containsExactly(2, 22);
+    assertThat(Redaction.emailRuns("@home a.b@c.io, @x")).containsExactly(6, 14);
+    assertThat(Redaction.mayHoldAKey("the key to success")).isFalse(); // no : or =
+    assertThat(Redaction.mayHoldAKey("status=ok path=/x")).isFalse();
+    assertThat(Redaction.mayHoldAKey("the keys are: many")).isFalse(); // "keys" is not a keyword
+    assertThat(Redaction.mayHoldAKey("{\"passwd\" : 1}")).isTrue();
+  }
 }
