@@ -140,6 +140,7 @@ public final class Agent implements AutoCloseable {
       metricsSection.bool("enabled", true);
       metricsSection.requireAllKeysUsed();
       options.root().requireAllKeysUsed();
+      requireWritable(options.tailer().dataDir());
       return new Parts(
           options.sinks(),
           created,
@@ -154,6 +155,22 @@ public final class Agent implements AutoCloseable {
       created.forEach(Sink::close);
       enricher.close();
       throw e instanceof ConfigException c ? AgentOptions.withOrigin(c, options.tree()) : e;
+    }
+  }
+
+  /**
+   * The data directory must take the checkpoints: created if missing, then a file written and
+   * removed in it — a read-only or misplaced directory fails at start (and in {@code
+   * --check-config}), not at the first save minutes later.
+   */
+  static void requireWritable(java.nio.file.Path dataDir) {
+    try {
+      java.nio.file.Files.createDirectories(dataDir);
+      java.nio.file.Path probe =
+          java.nio.file.Files.createTempFile(dataDir, ".logchute-write-check", ".tmp");
+      java.nio.file.Files.delete(probe);
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      throw new ConfigException("dataDir", "cannot write checkpoints in " + dataDir + ": " + e);
     }
   }
 

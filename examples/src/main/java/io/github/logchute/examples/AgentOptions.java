@@ -193,6 +193,10 @@ record AgentOptions(
     // Settings of sinks that are not enabled (DD_API_KEY in a console-only run) are left alone;
     // those given on purpose (the file, a flag, a LOGCHUTE_ variable) are reported
     List<String> ignored = tree.settingsOfSinksNotIn(sinks);
+    ConfigException unknown = tree.unknownSinkSetting(knownSinks, sinks);
+    if (unknown != null) {
+      throw unknown;
+    }
     if (tree.root().get("sinks") instanceof Map<?, ?> configured) {
       for (Object name : List.copyOf(configured.keySet())) {
         if (!sinks.contains(String.valueOf(name))) {

@@ -84,6 +84,34 @@ final class ConfigTree {
     return out;
   }
 
+  /**
+   * The first setting under {@code sinks.<name>} for a sink name that is neither known (on the
+   * class path) nor enabled, as a {@link ConfigException} naming the key and where it was set; null
+   * if there is none. A misspelt sink name would otherwise be an ignored section.
+   */
+  ConfigException unknownSinkSetting(Collection<String> known, Collection<String> enabled) {
+    for (Map.Entry<String, String> e : origins.entrySet()) {
+      String key = e.getKey();
+      if (!key.startsWith("sinks.")) {
+        continue;
+      }
+      String rest = key.substring("sinks.".length());
+      int dot = rest.indexOf('.');
+      String sink = dot < 0 ? rest : rest.substring(0, dot);
+      if (!known.contains(sink) && !enabled.contains(sink)) {
+        return new ConfigException(
+            key,
+            "no sink is named '"
+                + sink
+                + "' (set by "
+                + e.getValue()
+                + "); the sinks found are "
+                + new java.util.TreeSet<>(known));
+      }
+    }
+    return null;
+  }
+
   /** Reads a YAML file whose top level is a map. */
   void loadYaml(Path file) {
     Object doc;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AgentOptionsTest {
 
-  private static final List<String> KNOWN = List.of("console", "slowfile", "memory");
+  private static final List<String> KNOWN =
+      List.of("console", "slowfile", "memory", "datadog", "stackdriver");
 
   @TempDir Path dir;
 
@@ -158,6 +159,43 @@ class AgentOptionsTest {
             "# ignored, its sink is not enabled: sinks.datadog.stie (set by the file " + file + ")")
         .contains("# ignored, its sink is not enabled: sinks.stackdriver.project (set by --set");
     assertThat(r[1]).doesNotContain("apiKey");
+  }
+
+  @Test
+  void settingsOfASinkNameNobodyKnowsAreAnErrorNamingTheKeyAndWhereItWasSet() throws Exception {
+    Path file = dir.resolve("logchute.yaml");
+    Files.writeString(file, "sinks:\n  datdog:\n    site: datadoghq.eu\n");
+    String[] r = run(Map.of(), "--config", file.toString(), "--sinks", "console", "--check-config");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2])
+        .contains("sinks.datdog.site: no sink is named 'datdog' (set by the file " + file + ")")
+        .contains("datadog");
+    assertThatThrownBy(
+            () -> parse(new String[0], Map.of("LOGCHUTE_SINKS_DATADG_SITE", "datadoghq.eu")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("sinks.datadg.site: no sink is named 'datadg'")
+        .hasMessageContaining("(set by LOGCHUTE_SINKS_DATADG_SITE)");
+  }
+
+  @Test
+  void aDataDirectoryThatCannotTakeCheckpointsFailsTheCheckAndTheStart() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+    Path dataDir = file.resolve("data");
+    String[] check = run(Map.of("LOGCHUTE_DATA_DIR", dataDir.toString()), "--check-config");
+    assertThat(check[0]).isEqualTo("2");
+    assertThat(check[2])
+        .contains("dataDir: cannot write checkpoints in " + dataDir)
+        .contains("(set by LOGCHUTE_DATA_DIR)");
+    String[] start = run(Map.of("LOGCHUTE_DATA_DIR", dataDir.toString()));
+    assertThat(start[0]).isEqualTo("2");
+    assertThat(start[2]).contains("dataDir: cannot write checkpoints in " + dataDir);
+    // a writable one passes, and is left with nothing of the check in it
+    Path good = dir.resolve("fresh/data");
+    assertThat(run(Map.of("LOGCHUTE_DATA_DIR", good.toString()), "--check-config")[0])
+        .isEqualTo("0");
+    try (var left = Files.list(good)) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test
