@@ -55,8 +55,11 @@ class CheckpointFailureIT {
     try (AgentProcess agent =
         new AgentProcess(work, "agent", args, Map.of(), withoutRootBypass())) {
       Await.until("the agent exits", Duration.ofSeconds(60), () -> !agent.process.isAlive());
-      assertThat(agent.process.exitValue()).isEqualTo(1);
-      assertThat(agent.stderrText()).contains("checkpoints cannot be written in " + data);
+      // a configuration error (exit 2) naming the key, before anything is read
+      assertThat(agent.process.exitValue()).isEqualTo(2);
+      assertThat(agent.stderrText())
+          .contains("dataDir")
+          .contains("cannot write checkpoints in " + data);
       assertThat(agent.stdoutLines()).isEmpty();
     } finally {
       Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
