@@ -27,7 +27,12 @@ public final class Redaction implements RecordProcessor {
 
   /** What can be redacted. */
   public enum Kind {
-    /** Payment card numbers of 13 to 19 digits (spaces or dashes between), Luhn-checked. */
+    /**
+     * Payment card numbers of 13 to 19 digits (spaces or dashes between) that begin as the major
+     * networks' do (2 to 6: Mastercard, Amex, Diners, JCB, Visa, Discover, UnionPay, Maestro) and
+     * pass Luhn's check. A number beginning with 1 — epoch timestamps in milliseconds, microseconds
+     * or nanoseconds — is never taken for a card.
+     */
     CARDS("[REDACTED:card]"),
     /** {@code Authorization: Bearer <token>} and {@code bearer <token>}. */
     BEARER("[REDACTED]"),
@@ -61,16 +66,45 @@ public final class Redaction implements RecordProcessor {
   private record Step(
       Kind kind, Windows windows, Pattern pattern, Function<MatchResult, String> replacement) {}
 
-  /** Where a pattern can match in a text, also given in lower case (for words in any case). */
+  /**
+   * Where a pattern can match in a text. Every check is on ASCII characters only (as the patterns
+   * are), so it gives the same yes or no on a message's UTF-8 bytes read as ISO-8859-1 (a copy,
+   * each byte one character: ASCII stays itself, no other byte becomes ASCII) as on its decoded
+   * text: most messages are turned away without decoding them.
+   */
   @FunctionalInterface
   private interface Windows {
     /** Start, end pairs in order; null if the pattern cannot match anywhere. */
-    int[] find(String text, String lower);
+    int[] find(CharSequence text);
   }
 
   /** The whole text when {@code test} passes, else none. */
-  private static Windows wholeIf(java.util.function.BiPredicate<String, String> test) {
-    return (t, lower) -> test.test(t, lower) ? new int[] {0, t.length()} : null;
+  private static Windows wholeIf(java.util.function.Predicate<CharSequence> test) {
+    return t -> test.test(t) ? new int[] {0, t.length()} : null;
+  }
+
+  private static int indexOf(CharSequence t, char c, int from) {
+    if (t instanceof String s) {
+      return s.indexOf(c, from);
+    }
+    for (int i = Math.max(from, 0); i < t.length(); i++) {
+      if (t.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean contains(CharSequence t, String word) {
+    if (t instanceof String s) {
+      return s.contains(word);
+    }
+    for (int i = indexOf(t, word.charAt(0), 0); i >= 0; i = indexOf(t, word.charAt(0), i + 1)) {
+      if (asciiAt(t, i, word, t.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private final List<Step> steps = new ArrayList<>();
@@ -84,14 +118,14 @@ public final class Redaction implements RecordProcessor {
             steps.add(
                 new Step(
                     k,
-                    (t, lower) -> cardRuns(t),
-                    Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])"),
+                    Redaction::cardRuns,
+                    Pattern.compile("(?<![\\d-])[2-6](?:[ -]?\\d){12,18}(?![\\d-])"),
                     m -> luhn(m.group()) ? k.placeholder : m.group()));
         case BEARER ->
             steps.add(
                 new Step(
                     k,
-                    wholeIf((t, lower) -> lower.contains("bearer")),
+                    wholeIf(t -> indexOfIgnoreCase(t, "bearer") >= 0),
                     Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9\\-._~+/]+=*"),
                     m -> m.group(1) + k.placeholder));
         case KEYS ->
@@ -108,13 +142,13 @@ public final class Redaction implements RecordProcessor {
           steps.add(
               new Step(
                   k,
-                  wholeIf((t, lower) -> t.contains("AKIA") || t.contains("ASIA")),
+                  wholeIf(t -> contains(t, "AKIA") || contains(t, "ASIA")),
                   Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"),
                   m -> k.placeholder));
           steps.add(
               new Step(
                   k,
-                  wholeIf((t, lower) -> lower.contains("aws_secret_access_key")),
+                  wholeIf(t -> indexOfIgnoreCase(t, "aws_secret_access_key") >= 0),
                   Pattern.compile(
                       "(?i)(aws_secret_access_key\"?\\s*[:=]\\s*\"?)[A-Za-z0-9/+=]{40}"),
                   m -> m.group(1) + k.placeholder));
@@ -123,7 +157,7 @@ public final class Redaction implements RecordProcessor {
             steps.add(
                 new Step(
                     k,
-                    wholeIf((t, lower) -> t.contains("PRIVATE KEY-----")),
+                    wholeIf(t -> contains(t, "PRIVATE KEY-----")),
                     Pattern.compile(
                         "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE"
                             + " KEY-----"),
@@ -132,7 +166,7 @@ public final class Redaction implements RecordProcessor {
             steps.add(
                 new Step(
                     k,
-                    (t, lower) -> emailRuns(t),
+                    Redaction::emailRuns,
                     Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"),
                     m -> k.placeholder));
         default -> throw new AssertionError(k);
@@ -198,8 +232,12 @@ public final class Redaction implements RecordProcessor {
     if (steps.isEmpty()) {
       return r;
     }
-    String text = r.messageText();
-    String masked = redact(text, r);
+    String text = null;
+    String masked = null;
+    if (mayMatch(new String(r.message(), StandardCharsets.ISO_8859_1))) {
+      text = r.messageText();
+      masked = redact(text, r);
+    }
     Object fields =
         r.fields().isEmpty() ? r.fields() : FieldStrings.map(r.fields(), s -> redact(s, r));
     if (masked == text && fields == r.fields()) {
@@ -212,49 +250,64 @@ public final class Redaction implements RecordProcessor {
   }
 
   /**
-   * Runs of digits, spaces and dashes holding at least 13 digits (where a card number can be), as
-   * start, end pairs; null if none.
+   * Runs of digits, spaces and dashes holding at least 13 digits and a digit 2 to 6 where a number
+   * can begin (where a card number can be), as start, end pairs; null if none.
    */
-  static int[] cardRuns(String t) {
+  static int[] cardRuns(CharSequence t) {
     int[] out = null;
     int n = 0;
     int len = t.length();
-    int i = 0;
-    while (i < len) {
-      char c = t.charAt(i);
-      if (c < '0' || c > '9') {
-        i++;
+    // A run that can hold 13 digits is at least 13 characters long, so it covers one of every 13
+    // consecutive positions: only those are looked at until one is a digit, space or dash, and
+    // only then is the run around it measured.
+    for (int j = 12; j < len; j += 13) {
+      if (!cardChar(t.charAt(j))) {
         continue;
       }
-      int start = i;
-      int digits = 0;
-      while (i < len) {
-        c = t.charAt(i);
-        if (c >= '0' && c <= '9') {
-          digits++;
-        } else if (c != ' ' && c != '-') {
-          break;
-        }
-        i++;
+      int a = j;
+      while (a > 0 && cardChar(t.charAt(a - 1))) {
+        a--;
       }
-      if (digits >= 13) {
-        out = add(out, n, start, i);
+      int b = j + 1;
+      while (b < len && cardChar(t.charAt(b))) {
+        b++;
+      }
+      int first = -1;
+      int digits = 0;
+      boolean issuer = false; // a digit 2-6 where a number can begin (the run's start, or a blank)
+      for (int i = a; i < b; i++) {
+        char c = t.charAt(i);
+        if (c >= '0' && c <= '9') {
+          if (first < 0) {
+            first = i;
+          }
+          digits++;
+          issuer |= c >= '2' && c <= '6' && (i == first || t.charAt(i - 1) == ' ');
+        }
+      }
+      if (digits >= 13 && issuer) {
+        out = add(out, n, first, b);
         n += 2;
       }
+      j = b; // t[b] ends the run: the next run starts after it
     }
     return trim(out, n);
+  }
+
+  private static boolean cardChar(char c) {
+    return (c >= '0' && c <= '9') || c == ' ' || c == '-';
   }
 
   /**
    * Runs of the characters an e-mail address is made of that hold an {@code @} after their first
    * character, as start, end pairs; null if none.
    */
-  static int[] emailRuns(String t) {
+  static int[] emailRuns(CharSequence t) {
     int[] out = null;
     int n = 0;
     int from = 0;
     int at;
-    while ((at = t.indexOf('@', from)) >= 0) {
+    while ((at = indexOf(t, '@', from)) >= 0) {
       int start = at;
       while (start > 0 && emailChar(t.charAt(start - 1))) {
         start--;
@@ -301,40 +354,118 @@ public final class Redaction implements RecordProcessor {
   private static final String[] KEY_STEMS = {"key", "token", "secret", "pass", "pwd"};
 
   /**
-   * Whether {@code t} may hold a {@link Kind#KEYS} value: every keyword of the pattern ends in (or,
-   * for {@code password}/{@code passwd}, a few letters after) one of the stems, and is followed by
-   * an optional quote, blanks and {@code :} or {@code =}.
+   * Whether {@code t} may hold a {@link Kind#KEYS} value: every keyword of the pattern holds one of
+   * the stems and is followed by an optional quote, blanks and {@code :} or {@code =}. So only the
+   * word before each {@code :} and {@code =} is looked at (a few per line), not the whole text once
+   * per stem.
    */
-  static boolean mayHoldAKey(String t) {
-    return mayHoldAKey(t, t.toLowerCase(Locale.ROOT));
+  static boolean mayHoldAKey(CharSequence t) {
+    int colon = indexOf(t, ':', 0);
+    int equals = indexOf(t, '=', 0);
+    while (colon >= 0 || equals >= 0) {
+      int sep;
+      if (colon >= 0 && (equals < 0 || colon < equals)) {
+        sep = colon;
+        colon = indexOf(t, ':', colon + 1);
+      } else {
+        sep = equals;
+        equals = indexOf(t, '=', equals + 1);
+      }
+      int end = sep;
+      while (end > 0 && blank(t.charAt(end - 1))) {
+        end--;
+      }
+      if (end > 0 && t.charAt(end - 1) == '"') {
+        end--;
+      }
+      int start = end;
+      while (start > 0 && end - start < 32 && keyChar(t.charAt(start - 1))) {
+        start--;
+      }
+      for (int k = start; k < end; k++) {
+        char c = (char) (t.charAt(k) | 0x20); // ASCII letters in lower case
+        if (c == 'k' || c == 't' || c == 's' || c == 'p') {
+          for (String stem : KEY_STEMS) {
+            if (stem.charAt(0) == c && asciiAt(t, k, stem, end)) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
   }
 
-  private static boolean mayHoldAKey(String t, String lower) {
-    if (t.indexOf('=') < 0 && t.indexOf(':') < 0) {
+  /** {@code \\s} of the patterns: ASCII blanks only. */
+  private static boolean blank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+  }
+
+  private static boolean keyChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '-';
+  }
+
+  /**
+   * The first index of {@code word} (lower-case ASCII letters and {@code _}) in {@code t} in any
+   * case, or -1; without lower-casing {@code t}.
+   */
+  static int indexOfIgnoreCase(CharSequence t, String word) {
+    int anchor = word.indexOf('_'); // rarer in text than any letter: looked for instead
+    if (anchor > 0) {
+      for (int at = indexOf(t, '_', anchor); at >= 0; at = indexOf(t, '_', at + 1)) {
+        if (asciiAt(t, at - anchor, word, t.length())) {
+          return at - anchor;
+        }
+      }
+      return -1;
+    }
+    char lower = word.charAt(0);
+    char upper = Character.toUpperCase(lower);
+    int l = indexOf(t, lower, 0);
+    int u = indexOf(t, upper, 0);
+    while (l >= 0 || u >= 0) {
+      int at;
+      if (l >= 0 && (u < 0 || l < u)) {
+        at = l;
+        l = indexOf(t, lower, l + 1);
+      } else {
+        at = u;
+        u = indexOf(t, upper, u + 1);
+      }
+      if (asciiAt(t, at, word, t.length())) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Whether {@code t} holds {@code word} (lower-case ASCII letters, digits, {@code _}) at {@code
+   * at}, in any letter case, ending by {@code end}. As the patterns' {@code (?i)}: ASCII only.
+   */
+  private static boolean asciiAt(CharSequence t, int at, String word, int end) {
+    if (at + word.length() > end) {
       return false;
     }
-    if (lower.length() != t.length()) {
-      return true; // lower-casing changed the length: indices differ, let the pattern decide
+    for (int i = 0; i < word.length(); i++) {
+      char w = word.charAt(i);
+      char c = t.charAt(at + i);
+      if (c != w && !(w >= 'a' && w <= 'z' && c == w - 32)) {
+        return false;
+      }
     }
-    for (String stem : KEY_STEMS) {
-      int i = 0;
-      while ((i = lower.indexOf(stem, i)) >= 0) {
-        int j = i + stem.length();
-        int letters = 0;
-        while (j < t.length() && letters < 4 && Character.isLetter(t.charAt(j))) {
-          j++;
-          letters++;
-        }
-        if (j < t.length() && t.charAt(j) == '"') {
-          j++;
-        }
-        while (j < t.length() && Character.isWhitespace(t.charAt(j))) {
-          j++;
-        }
-        if (j < t.length() && (t.charAt(j) == ':' || t.charAt(j) == '=')) {
-          return true;
-        }
-        i++;
+    return true;
+  }
+
+  /** Whether any kind can match in {@code t} (a message's bytes: checked before decoding it). */
+  private boolean mayMatch(CharSequence t) {
+    for (Step step : steps) {
+      if (step.windows().find(t) != null) {
+        return true;
       }
     }
     return false;
@@ -343,12 +474,8 @@ public final class Redaction implements RecordProcessor {
   /** {@code text} with every kind applied; the same instance when nothing was found. */
   private String redact(String text, LogRecord r) {
     String s = text;
-    String lower = null;
     for (Step step : steps) {
-      if (lower == null) {
-        lower = s.toLowerCase(Locale.ROOT); // s itself when it has no upper case
-      }
-      int[] windows = step.windows().find(s, lower);
+      int[] windows = step.windows().find(s);
       if (windows == null) {
         continue;
       }
@@ -373,7 +500,6 @@ public final class Redaction implements RecordProcessor {
           if (!next.equals(s)) {
             count(step.kind(), r);
             s = next;
-            lower = null;
           }
         }
       } catch (LineRules.Budgeted.OutOfSteps e) {

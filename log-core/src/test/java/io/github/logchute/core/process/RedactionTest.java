@@ -107,5 +107,86 @@ class RedactionTest {
     assertThat(Redaction.mayHoldAKey("status=ok path=/x")).isFalse();
     assertThat(Redaction.mayHoldAKey("the keys are: many")).isFalse(); // "keys" is not a keyword
     assertThat(Redaction.mayHoldAKey("{\"passwd\" : 1}")).isTrue();
+    assertThat(Redaction.mayHoldAKey("a=1 b=2 user: x, api_key=z")).isTrue(); // not the first sep
+    assertThat(Redaction.mayHoldAKey("{\"tokens_used\": 3}")).isTrue(); // the pattern decides
+    assertThat(redact("{\"tokens_used\": 3}")).isEqualTo("{\"tokens_used\": 3}");
+    assertThat(Redaction.indexOfIgnoreCase("x Bearer y", "bearer")).isEqualTo(2);
+    assertThat(Redaction.indexOfIgnoreCase("b be bea", "bearer")).isEqualTo(-1);
+    // checked on the UTF-8 bytes before decoding: non-ASCII text around a secret changes nothing
+    assertThat(redact("élève 数据 password = hunter2 数据"))
+        .isEqualTo("élève 数据 password = [REDACTED] 数据");
+    assertThat(redact("数据 jane@example.com é")).isEqualTo("数据 [REDACTED:email] é");
+    assertThat(redact("数据 4111 1111 1111 1111 é")).isEqualTo("数据 [REDACTED:card] é");
+    assertThat(redact("数据 Authorization: BEARER abc é"))
+        .isEqualTo("数据 Authorization: BEARER [REDACTED] é");
+  }
+
+  /**
+   * Epoch timestamps (13 digits in milliseconds, 16 in microseconds, 19 in nanoseconds) pass Luhn's
+   * check one time in ten; they begin with 1, which no card network's numbers do.
+   */
+  @Test
+  void epochTimestampsAreNotCardsButACardAfterANumberIs() {
+    int luhnValid = 0;
+    for (long ms = 1_732_530_902_000L; ms < 1_732_530_902_100L; ms++) {
+      for (String ts : List.of("" + ms, ms + "123", ms + "123456")) {
+        luhnValid += Redaction.luhn(ts) ? 1 : 0;
+        String line = "{\"ts\":" + ts + ",\"msg\":\"ok\"}";
+        assertThat(redact(line)).isEqualTo(line);
+      }
+    }
+    assertThat(luhnValid).isGreaterThan(10); // so the loop did meet Luhn-valid timestamps
+    assertThat(redact("paid 1 4111 1111 1111 1111 ok")).isEqualTo("paid 1 [REDACTED:card] ok");
+    assertThat(redact("amex 378282246310005")).isEqualTo("amex [REDACTED:card]");
+    assertThat(redact("mc 5555555555554444")).isEqualTo("mc [REDACTED:card]");
+    assertThat(redact("discover 6011111111111117")).isEqualTo("discover [REDACTED:card]");
+  }
+
+  /** The card scan looks at every 13th character only: it must find every run a full scan finds. */
+  @Test
+  void theSampledCardScanFindsWhatAFullScanFinds() {
+    java.util.Random rnd = new java.util.Random(13);
+    String alphabet = "0123456789012345678901234567  --ab";
+    int found = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder b = new StringBuilder();
+      int len = rnd.nextInt(90);
+      for (int i = 0; i < len; i++) {
+        b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String t = b.toString();
+      int[] expected = fullScan(t);
+      assertThat(Redaction.cardRuns(t)).as(t).isEqualTo(expected);
+      found += expected == null ? 0 : 1;
+    }
+    assertThat(found).isGreaterThan(1000);
+  }
+
+  /** Runs of digits, blanks and dashes, from their first digit, with 13 digits and an issuer. */
+  private static int[] fullScan(String t) {
+    List<Integer> out = new java.util.ArrayList<>();
+    int i = 0;
+    while (i < t.length()) {
+      if (!Character.isDigit(t.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int digits = 0;
+      boolean issuer = false;
+      while (i < t.length() && "0123456789 -".indexOf(t.charAt(i)) >= 0) {
+        char c = t.charAt(i);
+        if (Character.isDigit(c)) {
+          digits++;
+          issuer |= c >= '2' && c <= '6' && (i == start || t.charAt(i - 1) == ' ');
+        }
+        i++;
+      }
+      if (digits >= 13 && issuer) {
+        out.add(start);
+        out.add(i);
+      }
+    }
+    return out.isEmpty() ? null : out.stream().mapToInt(Integer::intValue).toArray();
   }
 }
