@@ -74,6 +74,11 @@ final class NodeSimulator implements AutoCloseable {
   }
 
   /** Starts the writer thread of every container not yet writing. */
+  /** Holds every container's size-triggered rotations back, or lets them go again. */
+  synchronized void holdRotations(boolean held) {
+    containers.forEach(c -> c.holdRotations(held));
+  }
+
   synchronized void start() {
     for (SimContainer c : containers) {
       writers.computeIfAbsent(

@@ -83,6 +83,8 @@ final class SimContainer implements Runnable {
    */
   private volatile long minRotationGapNanos;
 
+  private volatile boolean rotationsHeld;
+
   private long lastRotationNanos = Long.MIN_VALUE / 2;
   private int generation;
   private final AtomicLong rotations = new AtomicLong();
@@ -169,6 +171,7 @@ final class SimContainer implements Runnable {
         synchronized (this) {
           if (s.rotateBytes() > 0
               && current.size >= s.rotateBytes()
+              && !rotationsHeld
               && System.nanoTime() - lastRotationNanos >= minRotationGapNanos) {
             rotate();
             lastRotationNanos = System.nanoTime();
@@ -197,12 +200,20 @@ final class SimContainer implements Runnable {
     }
   }
 
-  /** Rotates now, with the current settings. */
   /** Sets the least time between two size-triggered rotations (see the kubelet's interval). */
   void minRotationGap(java.time.Duration gap) {
     this.minRotationGapNanos = gap.toNanos();
   }
 
+  /**
+   * Holds size-triggered rotations back (the file grows past its rotation size meanwhile), or lets
+   * them go again.
+   */
+  void holdRotations(boolean held) {
+    this.rotationsHeld = held;
+  }
+
+  /** Rotates now, with the current settings. */
   synchronized void rotate() {
     ContainerSettings s = settings;
     boolean copy = s.copyTruncate() > 0 && random.nextDouble() < s.copyTruncate();
