@@ -5,6 +5,7 @@ import io.github.logchute.core.Logchute;
 import io.github.logchute.core.MetadataKeys;
 import io.github.logchute.core.config.ConfigException;
 import io.github.logchute.core.config.ConfigSection;
+import io.github.logchute.core.metrics.Counter;
 import io.github.logchute.core.metrics.MetricsRegistry;
 import io.github.logchute.core.process.Exclusion;
 import io.github.logchute.core.process.LineRules;
@@ -26,11 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The logchute node agent: tails container log files into the configured sinks until it is stopped.
  * SIGTERM (or Ctrl-C) stops reading, flushes what is queued within the shutdown timeout, saves
- * checkpoints and exits; whatever was not delivered is read again at the next start.
+ * checkpoints and exits; whatever was not delivered is read again at the next start. SIGHUP, or a
+ * change of the configuration file, reloads the configuration in place ({@link #reload}).
  *
  * <p>Records go to the sinks only (the console sink: stdout); the agent's own messages go to stderr
  * through {@link System.Logger}. See {@link AgentOptions} for the settings.
@@ -42,16 +45,54 @@ public final class Agent implements AutoCloseable {
   /** Whether the agent's own log is JSON lines ({@code --log-format json}). */
   private static volatile boolean jsonLog;
 
-  private final AgentOptions options;
-  private final Logchute engine;
-  private final StatusServer status;
+  private final String[] args;
+  private final Map<String, String> env;
+  private final SinkRegistry registry;
+  private final MetricsRegistry metrics;
+  private final Clock clock;
+  private final Counter reloadsApplied;
+  private final Counter reloadsRefused;
+  private final Counter reloadsFailed;
+  private final AtomicLong lastReloadOk = new AtomicLong(1);
+
+  /** The configuration that runs; changed only by a reload, under this object's lock. */
+  private AgentOptions options;
+
+  /** The engine that runs; null only while a reload swaps it, or after a failed reload. */
+  private volatile Logchute engine;
+
+  /** True while a reload stops one engine and starts the next (alive, not ready). */
+  private volatile boolean swapping;
+
+  private StatusServer status;
+  private ReloadTriggers triggers;
   private boolean closed;
 
-  private Agent(AgentOptions options, Logchute engine, StatusServer status) {
+  private Agent(
+      String[] args,
+      Map<String, String> env,
+      SinkRegistry registry,
+      MetricsRegistry metrics,
+      Clock clock,
+      AgentOptions options) {
+    this.args = args.clone();
+    this.env = Map.copyOf(env);
+    this.registry = registry;
+    this.metrics = metrics;
+    this.clock = clock;
     this.options = options;
-    this.engine = engine;
-    this.status = status;
+    String help = "Configuration reloads (SIGHUP or a changed file), by result.";
+    reloadsApplied = metrics.counter(RELOADS, help, "result", "applied");
+    reloadsRefused = metrics.counter(RELOADS, help, "result", "refused");
+    reloadsFailed = metrics.counter(RELOADS, help, "result", "failed");
+    metrics.gauge(
+        "logchute_config_last_reload_successful",
+        "1 if the last reload (or the start) applied its configuration, 0 if it was refused or"
+            + " failed.",
+        lastReloadOk::get);
   }
+
+  static final String RELOADS = "logchute_config_reloads_total";
 
   /** What the agent is made of once its configuration has been read and checked. */
   record Parts(
@@ -184,15 +225,56 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Builds and starts an agent.
+   * Builds and starts an agent; {@code args} and {@code env} are kept to read the configuration
+   * again at a reload (only the file can have changed).
    *
    * @throws ConfigException on any configuration error, naming the key
    * @throws IOException if the data directory cannot be created or the status port bound
    */
-  static Agent start(AgentOptions options, SinkRegistry registry) throws IOException {
+  static Agent start(
+      AgentOptions options, SinkRegistry registry, String[] args, Map<String, String> env)
+      throws IOException {
     Clock clock = Clock.system();
     MetricsRegistry metrics = new MetricsRegistry();
     Parts parts = build(options, registry, metrics, clock);
+    Agent agent = new Agent(args, env, registry, metrics, clock, options);
+    agent.engine = agent.startEngine(options, parts); // on failure it closed the parts
+    int port = options.metricsPort();
+    if (options.metricsEnabled()) {
+      try {
+        agent.status =
+            StatusServer.start(
+                options.metricsAddress(), port, metrics, agent::isAlive, agent::isReady);
+      } catch (IOException e) {
+        agent.engine.close(Duration.ZERO);
+        throw new IOException(
+            "cannot serve metrics on " + options.metricsAddress() + ":" + port + ": " + e, e);
+      }
+    }
+    warnIgnored(options);
+    LOG.log(
+        Level.INFO,
+        "logchute agent reading {0} (checkpoints in {1}) into sinks {2}{3}",
+        options.tailer().include(),
+        options.tailer().dataDir(),
+        options.sinks(),
+        agent.status == null ? "" : "; metrics and health on port " + agent.status.port());
+    agent.triggers = ReloadTriggers.start(agent, options);
+    return agent;
+  }
+
+  private static void warnIgnored(AgentOptions options) {
+    if (!options.ignoredSettings().isEmpty()) {
+      LOG.log(
+          Level.WARNING,
+          "settings of sinks that are not enabled (sinks: {0}) are ignored: {1}",
+          options.sinks(),
+          String.join(", ", options.ignoredSettings()));
+    }
+  }
+
+  /** Starts an engine on {@code parts}; on failure the parts are closed. */
+  private Logchute startEngine(AgentOptions options, Parts parts) throws IOException {
     Logchute.Builder builder =
         Logchute.builder()
             .tailer(options.tailer())
@@ -212,39 +294,127 @@ public final class Agent implements AutoCloseable {
     for (int i = 0; i < parts.sinks().size(); i++) {
       builder.sink(parts.names().get(i), parts.sinks().get(i));
     }
-    Logchute engine = builder.start(); // on failure it has closed the sinks and the enricher
-    StatusServer status = null;
-    int port = options.metricsPort();
-    if (options.metricsEnabled()) {
-      try {
-        status =
-            StatusServer.start(
-                options.metricsAddress(), port, metrics, engine::isAlive, engine::isReady);
-      } catch (IOException e) {
-        engine.close(Duration.ZERO);
-        throw new IOException(
-            "cannot serve metrics on " + options.metricsAddress() + ":" + port + ": " + e, e);
+    return builder.start(); // on failure it has closed the sinks and the enricher
+  }
+
+  private boolean isAlive() {
+    Logchute e = engine;
+    return swapping || (e != null && e.isAlive());
+  }
+
+  private boolean isReady() {
+    Logchute e = engine;
+    return !swapping && e != null && e.isReady();
+  }
+
+  /**
+   * Reads the configuration again and, if it is valid and changes only what can change in place,
+   * stops the running engine as SIGTERM would (reading stops, what was read is delivered within the
+   * shutdown timeout, checkpoints are saved) and starts one on the new configuration, which resumes
+   * from those checkpoints: nothing read is lost or read twice. An invalid configuration, or one
+   * that changes the data directory or the status endpoint, is refused with the reason logged; the
+   * running configuration stays.
+   *
+   * @param trigger what asked for the reload, for the log
+   * @return whether the new configuration was applied
+   */
+  synchronized boolean reload(String trigger) {
+    if (closed) {
+      return false;
+    }
+    AgentOptions next;
+    Parts parts;
+    try {
+      next = AgentOptions.parse(args, env, registry.names());
+      List<String> fixed = new ArrayList<>();
+      Map<String, String> now = options.fixedSettings();
+      next.fixedSettings()
+          .forEach(
+              (key, value) -> {
+                if (!value.equals(now.get(key))) {
+                  fixed.add(key + " (" + now.get(key) + " -> " + value + ")");
+                }
+              });
+      if (!fixed.isEmpty()) {
+        return refuse(
+            trigger,
+            String.join(", ", fixed) + " cannot change while the agent runs; restart it to apply");
       }
+      parts = build(next, registry, metrics, clock);
+    } catch (ConfigException e) {
+      return refuse(trigger, "configuration error: " + e.getMessage());
     }
-    if (!options.ignoredSettings().isEmpty()) {
-      LOG.log(
-          Level.WARNING,
-          "settings of sinks that are not enabled (sinks: {0}) are ignored: {1}",
-          options.sinks(),
-          String.join(", ", options.ignoredSettings()));
+    swapping = true;
+    try {
+      Logchute.Shutdown stopped = engine.shutdown(options.shutdownTimeout());
+      engine = null;
+      if (!stopped.checkpointsSaved()) {
+        LOG.log(
+            Level.ERROR,
+            "reload: the checkpoints could not be saved ({0}); the new configuration reads again"
+                + " from the last positions saved",
+            stopped.checkpointError());
+      } else if (!stopped.delivered()) {
+        LOG.log(
+            Level.WARNING,
+            "reload: not everything read was delivered within the shutdown timeout ({0}); the"
+                + " rest is read again under the new configuration",
+            options.shutdownTimeout());
+      }
+      try {
+        engine = startEngine(next, parts);
+      } catch (IOException | RuntimeException e) {
+        reloadsFailed.increment();
+        lastReloadOk.set(0);
+        LOG.log(
+            Level.ERROR,
+            "reload ({0}): the new configuration could not start ({1}); going back to the one"
+                + " that ran",
+            trigger,
+            e.toString());
+        try {
+          engine = startEngine(options, build(options, registry, metrics, clock));
+        } catch (IOException | RuntimeException again) {
+          LOG.log(
+              Level.ERROR,
+              "reload: the configuration that ran could not start again either ({0}); exiting",
+              again.toString());
+          new Thread(() -> System.exit(1), "logchute-exit").start();
+        }
+        return false;
+      }
+    } finally {
+      swapping = false;
     }
+    options = next;
+    reloadsApplied.increment();
+    lastReloadOk.set(1);
+    warnIgnored(next);
     LOG.log(
         Level.INFO,
-        "logchute agent reading {0} (checkpoints in {1}) into sinks {2}{3}",
-        options.tailer().include(),
-        options.tailer().dataDir(),
-        options.sinks(),
-        status == null ? "" : "; metrics and health on port " + status.port());
-    return new Agent(options, engine, status);
+        "configuration reloaded ({0}): reading {1} into sinks {2}",
+        trigger,
+        next.tailer().include(),
+        next.sinks());
+    if (triggers != null) {
+      triggers.interval(next.configWatchInterval());
+    }
+    return true;
+  }
+
+  private boolean refuse(String trigger, String reason) {
+    reloadsRefused.increment();
+    lastReloadOk.set(0);
+    LOG.log(
+        Level.ERROR,
+        "configuration not reloaded ({0}): {1}; the running configuration stays",
+        trigger,
+        reason);
+    return false;
   }
 
   MetricsRegistry metrics() {
-    return engine.metrics();
+    return metrics;
   }
 
   /** The port of the status endpoint, or -1 if it is off. */
@@ -272,7 +442,14 @@ public final class Agent implements AutoCloseable {
       return 0;
     }
     closed = true;
-    Logchute.Shutdown shutdown = engine.shutdown(options.shutdownTimeout());
+    if (triggers != null) {
+      triggers.close();
+    }
+    Logchute running = engine;
+    Logchute.Shutdown shutdown =
+        running == null
+            ? new Logchute.Shutdown(true, true, null)
+            : running.shutdown(options.shutdownTimeout());
     if (status != null) {
       status.close();
     }
@@ -360,7 +537,7 @@ public final class Agent implements AutoCloseable {
     }
     Agent agent;
     try {
-      agent = start(options, registry);
+      agent = start(options, registry, args, env);
     } catch (ConfigException e) {
       err.println("logchute: configuration error: " + e.getMessage());
       return 2;

@@ -40,6 +40,7 @@ import java.util.Map;
  *   <tr><td>checkpointInterval</td><td>--checkpoint-interval</td><td>5s</td></tr>
  *   <tr><td>maxQueuedBytes</td><td>--max-queued-bytes</td><td>64MiB</td></tr>
  *   <tr><td>shutdownTimeout</td><td>--shutdown-timeout</td><td>30s</td></tr>
+ *   <tr><td>configWatchInterval</td><td></td><td>10s (0s: only SIGHUP reloads)</td></tr>
  * </table>
  */
 record AgentOptions(
@@ -49,6 +50,8 @@ record AgentOptions(
     ConfigSection root,
     long maxQueuedBytes,
     Duration shutdownTimeout,
+    Path configFile,
+    Duration configWatchInterval,
     ConfigTree tree,
     List<String> ignoredSettings,
     boolean checkConfig,
@@ -59,6 +62,9 @@ record AgentOptions(
   static final int DEFAULT_METRICS_PORT = 24231;
 
   static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How often the configuration file is compared with what runs (a ConfigMap update). */
+  static final Duration DEFAULT_CONFIG_WATCH_INTERVAL = Duration.ofSeconds(10);
 
   private static final String[][] FLAGS = {
     {"--paths", "paths"},
@@ -226,13 +232,19 @@ record AgentOptions(
         throw new ConfigException("maxQueuedBytes", "must be at least 1KiB, was " + maxQueued);
       }
       Duration shutdown = root.duration("shutdownTimeout", DEFAULT_SHUTDOWN_TIMEOUT);
+      Duration watch = root.duration("configWatchInterval", DEFAULT_CONFIG_WATCH_INTERVAL);
+      if (watch.isNegative()) {
+        throw new ConfigException("configWatchInterval", "must not be negative");
+      }
+      Path file = configFile == null || configFile.isBlank() ? null : Path.of(configFile);
       ConfigSection sinkRoot = root.section("sinks");
       Map<String, ConfigSection> sections = new LinkedHashMap<>();
       for (String sink : sinks) {
         sections.put(sink, sinkRoot.section(sink));
       }
       return new AgentOptions(
-          tailer, sinks, sections, root, maxQueued, shutdown, tree, ignored, check, help, version);
+          tailer, sinks, sections, root, maxQueued, shutdown, file, watch, tree, ignored, check,
+          help, version);
     } catch (ConfigException e) {
       throw withOrigin(e, tree);
     } catch (IllegalArgumentException e) {
@@ -270,6 +282,19 @@ record AgentOptions(
       throw withOrigin(new ConfigException("metrics.port", "expected 0-65535, got " + port), tree);
     }
     return port;
+  }
+
+  /**
+   * The settings a reload cannot change in place, with their values: the data directory (the
+   * checkpoints of the running engine are there) and where the status endpoint listens.
+   */
+  Map<String, String> fixedSettings() {
+    Map<String, String> fixed = new LinkedHashMap<>();
+    fixed.put("dataDir", tailer.dataDir().toString());
+    fixed.put("metrics.enabled", Boolean.toString(metricsEnabled()));
+    fixed.put("metrics.address", metricsAddress());
+    fixed.put("metrics.port", Integer.toString(metricsPort()));
+    return fixed;
   }
 
   /** Whether /metrics, /healthz and /readyz are served. */
