@@ -166,6 +166,34 @@ public final class Agent implements AutoCloseable {
             registry.create(
                 name, new SinkContext(options.sinkSections().get(name), metrics, clock)));
       }
+      for (Map.Entry<String, ConfigSection> e : options.disabledSinkSections().entrySet()) {
+        try {
+          try {
+            registry.validate(e.getKey(), e.getValue());
+          } catch (ConfigException missing) {
+            if (options.tree().origin(missing.key()) != null) {
+              throw missing;
+            }
+            // a required setting the disabled sink lacks (its API key, say), reported after every
+            // other key was read: the keys that were set are still checked for typos
+            e.getValue().requireAllKeysUsed();
+          }
+        } catch (ConfigException invalid) {
+          // a setting given on purpose is wrong; a required one missing is fine while disabled
+          if (options.tree().isExplicit(invalid.key())
+              || options.tree().origin(invalid.key()) == null
+                  && invalid.getMessage().contains("unknown key")) {
+            throw AgentOptions.withOrigin(
+                new ConfigException(
+                    invalid.key(),
+                    invalid.getMessage().substring(invalid.key().length() + 2)
+                        + " (sink "
+                        + e.getKey()
+                        + " is not enabled, but its settings are checked)"),
+                options.tree());
+          }
+        }
+      }
       String environment = options.root().string("environment", null);
       ConfigSection metadataSection = options.root().section("metadata");
       MetadataEnricher chain = MetadataEnrichers.fromConfig(metadataSection, metrics, clock);

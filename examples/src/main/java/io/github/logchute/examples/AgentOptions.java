@@ -54,6 +54,7 @@ record AgentOptions(
     Duration configWatchInterval,
     ConfigTree tree,
     List<String> ignoredSettings,
+    Map<String, ConfigSection> disabledSinkSections,
     boolean checkConfig,
     boolean help,
     boolean version) {
@@ -203,10 +204,20 @@ record AgentOptions(
     if (unknown != null) {
       throw unknown;
     }
+    // Known sinks that are not enabled but were configured on purpose: checked, not created
+    Map<String, ConfigSection> disabled = new LinkedHashMap<>();
     if (tree.root().get("sinks") instanceof Map<?, ?> configured) {
       for (Object name : List.copyOf(configured.keySet())) {
-        if (!sinks.contains(String.valueOf(name))) {
-          tree.remove("sinks." + name);
+        String sink = String.valueOf(name);
+        if (!sinks.contains(sink)) {
+          if (knownSinks.contains(sink)
+              && configured.get(name) instanceof Map<?, ?> section
+              && ignored.stream().anyMatch(k -> k.startsWith("sinks." + sink + "."))) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> values = (Map<String, ?>) section;
+            disabled.put(sink, ConfigSection.of("sinks." + sink, values));
+          }
+          tree.remove("sinks." + sink);
         }
       }
     }
@@ -243,8 +254,8 @@ record AgentOptions(
         sections.put(sink, sinkRoot.section(sink));
       }
       return new AgentOptions(
-          tailer, sinks, sections, root, maxQueued, shutdown, file, watch, tree, ignored, check,
-          help, version);
+          tailer, sinks, sections, root, maxQueued, shutdown, file, watch, tree, ignored, disabled,
+          check, help, version);
     } catch (ConfigException e) {
       throw withOrigin(e, tree);
     } catch (IllegalArgumentException e) {

@@ -58,6 +58,18 @@ final class ConfigTree {
   }
 
   /**
+   * Whether {@code keyPath} was set on purpose: by the file, a flag or a {@code LOGCHUTE_}
+   * variable, not by a well-known variable such as {@code DD_API_KEY}.
+   */
+  boolean isExplicit(String keyPath) {
+    String origin = origins.get(keyPath);
+    return origin != null
+        && (origin.startsWith(FILE_ORIGIN)
+            || origin.startsWith("--")
+            || origin.startsWith("LOGCHUTE_"));
+  }
+
+  /**
    * Settings under {@code sinks.<name>} for a sink not in {@code enabled}, set by the file, a flag
    * or a {@code LOGCHUTE_} variable (not by a well-known variable such as {@code DD_API_KEY}, which
    * a shared environment may hold for other programs): {@code key (set by origin)}, in order.
@@ -72,13 +84,8 @@ final class ConfigTree {
       String rest = key.substring("sinks.".length());
       int dot = rest.indexOf('.');
       String sink = dot < 0 ? rest : rest.substring(0, dot);
-      String origin = e.getValue();
-      boolean explicit =
-          origin.startsWith(FILE_ORIGIN)
-              || origin.startsWith("--")
-              || origin.startsWith("LOGCHUTE_");
-      if (!enabled.contains(sink) && explicit) {
-        out.add(key + " (set by " + origin + ")");
+      if (!enabled.contains(sink) && isExplicit(key)) {
+        out.add(key + " (set by " + e.getValue() + ")");
       }
     }
     return out;

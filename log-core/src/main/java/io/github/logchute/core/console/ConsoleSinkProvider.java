@@ -27,27 +27,35 @@ public final class ConsoleSinkProvider implements SinkProvider {
 
   @Override
   public Sink create(SinkContext context) {
-    ConfigSection c = context.config();
+    Settings s = settings(context.config());
+    OutputStream out =
+        s.stderr()
+            ? new FileOutputStream(FileDescriptor.err)
+            : new FileOutputStream(FileDescriptor.out);
+    return new ConsoleSink(out, s.limits());
+  }
+
+  @Override
+  public boolean validate(ConfigSection config) {
+    settings(config);
+    return true;
+  }
+
+  private record Settings(boolean stderr, SinkLimits limits) {}
+
+  private static Settings settings(ConfigSection c) {
     String target = c.string("target", "stdout");
-    OutputStream out;
-    switch (target) {
-      case "stdout":
-        out = new FileOutputStream(FileDescriptor.out);
-        break;
-      case "stderr":
-        out = new FileOutputStream(FileDescriptor.err);
-        break;
-      default:
-        throw new ConfigException(
-            c.keyPath("target"), "expected stdout or stderr, got '" + target + "'");
+    if (!target.equals("stdout") && !target.equals("stderr")) {
+      throw new ConfigException(
+          c.keyPath("target"), "expected stdout or stderr, got '" + target + "'");
     }
     SinkLimits d = ConsoleSink.defaultLimits();
     int maxRecords = c.integer("maxBatchRecords", d.maxBatchRecords());
     if (maxRecords < 1) {
       throw new ConfigException(c.keyPath("maxBatchRecords"), "must be >= 1, was " + maxRecords);
     }
-    SinkLimits limits =
-        new SinkLimits(maxRecords, d.maxBatchBytes(), c.duration("linger", d.linger()), 1);
-    return new ConsoleSink(out, limits);
+    return new Settings(
+        target.equals("stderr"),
+        new SinkLimits(maxRecords, d.maxBatchBytes(), c.duration("linger", d.linger()), 1));
   }
 }

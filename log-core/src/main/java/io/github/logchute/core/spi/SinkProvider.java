@@ -26,4 +26,22 @@ public interface SinkProvider {
    * rejected afterwards as unknown.
    */
   Sink create(SinkContext context);
+
+  /**
+   * Checks a configuration section without creating anything: no threads, connections or open
+   * files. The agent calls it, from the thread that reads the configuration, for the section of a
+   * sink that is configured but not enabled, so that a typo there fails at start as it would once
+   * the sink is enabled. Report errors as {@link #create} does ({@link
+   * io.github.logchute.core.config.ConfigException} naming the key); a required setting that is
+   * missing may be reported too, after every other key was read — the agent ignores errors naming
+   * keys that were not set, then rejects keys no getter read.
+   *
+   * @param config the sink's section, {@code sinks.<name>}
+   * @return true if the section was checked, every key read as {@link #create} reads it (keys no
+   *     getter read are then rejected as unknown); false if this provider cannot check without
+   *     creating (the default: its section is not checked until the sink is enabled)
+   */
+  default boolean validate(io.github.logchute.core.config.ConfigSection config) {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 package io.github.logchute.core.spi;
 
 import io.github.logchute.core.config.ConfigException;
+import io.github.logchute.core.config.ConfigSection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
@@ -82,6 +83,21 @@ public final class SinkRegistry {
           "sinks." + name, "no sink provider named '" + name + "'; found " + names());
     }
     return p;
+  }
+
+  /**
+   * Checks the section of the sink called {@code name} without creating it ({@link
+   * SinkProvider#validate}), then, if the provider checked it, rejects any option it did not read.
+   *
+   * @return whether the provider checked the section
+   * @throws ConfigException naming the key, on the first error
+   */
+  public boolean validate(String name, ConfigSection config) {
+    if (!provider(name).validate(config)) {
+      return false;
+    }
+    config.requireAllKeysUsed();
+    return true;
   }
 
   /**

@@ -47,6 +47,13 @@ public final class DatadogSinkProvider implements SinkProvider {
     return new DatadogSink(config(context.config()), context.metrics(), context.clock());
   }
 
+  /** Reads every setting as {@link #create} does (an {@code apiKeyFile} is read too). */
+  @Override
+  public boolean validate(ConfigSection config) {
+    config(config);
+    return true;
+  }
+
   /**
    * The settings of {@code sinks.datadog} that {@code env} holds: {@code DD_API_KEY}, {@code
    * DD_API_KEY_FILE}, {@code DD_SITE}, {@code LOGCHUTE_DATADOG_URL}, {@code DD_HOSTNAME} and {@code

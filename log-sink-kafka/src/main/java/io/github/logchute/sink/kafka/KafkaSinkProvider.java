@@ -39,6 +39,13 @@ public final class KafkaSinkProvider implements SinkProvider {
     }
   }
 
+  /** Reads every setting as {@link #create} does, without connecting. */
+  @Override
+  public boolean validate(ConfigSection config) {
+    config(config);
+    return true;
+  }
+
   /** Reads and validates {@code c}, every key of it; errors name the key path. */
   static KafkaSinkConfig config(ConfigSection c) {
     KafkaSinkConfig.Builder b = KafkaSinkConfig.builder();

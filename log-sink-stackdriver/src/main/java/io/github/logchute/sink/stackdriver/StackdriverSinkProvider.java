@@ -1,5 +1,6 @@
 package io.github.logchute.sink.stackdriver;
 
+import io.github.logchute.core.config.ConfigSection;
 import io.github.logchute.core.spi.Sink;
 import io.github.logchute.core.spi.SinkContext;
 import io.github.logchute.core.spi.SinkProvider;
@@ -34,6 +35,13 @@ public final class StackdriverSinkProvider implements SinkProvider {
   public Sink create(SinkContext context) {
     return StackdriverSink.create(
         StackdriverConfig.fromSection(context.config()), context.metrics(), context.clock());
+  }
+
+  /** Reads every setting as {@link #create} does, without reading credentials or connecting. */
+  @Override
+  public boolean validate(ConfigSection config) {
+    StackdriverConfig.fromSection(config);
+    return true;
   }
 
   /**
